@@ -1,0 +1,361 @@
+using Kiln.Paths;
+using Microsoft.Data.Sqlite;
+
+namespace Kiln.Store;
+
+/// <summary>
+/// The run-database: per tool instance, the state of every input at its last successful redo; summaries of
+/// the latest runs; the redos of each run with their reasons.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Why SQLite: one file, atomic transactions, crash-safe (a killed run loses at most its uncommitted redos,
+/// which are then redone), indexed prefix queries for "every input under this output", and a maintained
+/// library (Microsoft.Data.Sqlite) — the choice dlb made for the same reasons. WAL journal with
+/// <c>synchronous=NORMAL</c>; one transaction per run, committed at the end (and every 2000 stores), so the
+/// cost per tool instance is a few prepared-statement executions.
+/// </para>
+/// <para>Schema version 1 (file <c>.kiln/runs-1.sqlite</c>; see also docs/run-database.md):</para>
+/// <code>
+/// Meta(key TEXT PRIMARY KEY, value TEXT)            -- ('schema', '1')
+/// Run(run_id INTEGER PRIMARY KEY, start_ns INTEGER, -- start: ns since the Unix epoch, UTC
+///     duration_ns INTEGER, instance_count INTEGER, redo_count INTEGER)   -- NULL while running or failed
+/// ToolInst(tool_inst_id INTEGER PRIMARY KEY,
+///     tool_key TEXT,                 -- definition file ':' line (ToolIdentity.Key) + '|' + platform id
+///     fingerprint BLOB,              -- SHA-256 of explicit dependencies and execution parameters
+///     dependency_fingerprint BLOB,   -- SHA-256 of explicit dependencies only
+///     UNIQUE(tool_key, fingerprint))
+/// RedoState(tool_inst_id INTEGER PRIMARY KEY, redo_requested INTEGER, env_digest BLOB,
+///     definition_digest BLOB, run_id INTEGER)       -- present iff a successful redo is known
+/// Input(tool_inst_id INTEGER, path TEXT, is_explicit INTEGER, memo BLOB, run_id INTEGER,
+///     PRIMARY KEY(tool_inst_id, path))              -- memo NULL = new, or potentially changed by a redo
+/// Redo(run_id INTEGER, tool_inst_id INTEGER, tool TEXT, reason TEXT, start_ns INTEGER, duration_ns INTEGER)
+/// </code>
+/// <para>
+/// Encodings: <c>path</c> is the managed-tree path's canonical string with a <c>/</c> appended if missing
+/// (<c>a/b</c> → <c>a/b/</c>, <c>a/b/</c> → <c>a/b/</c>), so "every path under output o" is the index range
+/// [<c>o/</c>, <c>o0</c>) ('0' follows '/'). <c>memo</c> is <see cref="FileMemo.Encode"/>.
+/// Forgetting: at open, runs older than the dependency age are deleted, and with them the traces last written
+/// by them, so every tool instance is redone at least once per dependency age.
+/// </para>
+/// </remarks>
+internal sealed class RunDatabase : IDisposable
+{
+    public const int SchemaVersion = 1;
+    private const int CommitEvery = 2000;
+
+    private readonly SqliteConnection _connection;
+    private readonly Lock _gate = new();
+    private SqliteTransaction? _transaction;
+    private int _uncommitted;
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    private RunDatabase(SqliteConnection connection, string path)
+    {
+        _connection = connection;
+        Path = path;
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>The id of the current run.</summary>
+    public long RunId { get; private set; }
+
+    /// <summary>
+    /// Opens (creating if needed) the database, forgets runs started before <paramref name="forgetBeforeNs"/>,
+    /// and registers a new run started at <paramref name="startNs"/>.
+    /// </summary>
+    /// <exception cref="RunDatabaseException">Corrupt, of another schema, or not accessible; the message names the file and how to reset it.</exception>
+    public static RunDatabase Open(string path, long startNs, long forgetBeforeNs)
+    {
+        SqliteConnection? connection = null;
+        try
+        {
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            connection.Open();
+            var db = new RunDatabase(connection, path);
+            db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;");
+            db.Migrate();
+            db._transaction = connection.BeginTransaction();
+            db.Forget(forgetBeforeNs);
+            db.RunId = db.Scalar<long>("INSERT INTO Run(start_ns) VALUES ($s) RETURNING run_id", ("$s", startNs));
+            return db;
+        }
+        catch (SqliteException e)
+        {
+            connection?.Dispose();
+            throw new RunDatabaseException(
+                $"could not setup run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n" +
+                $"  | if you suspect database corruption, remove the run-database file(s) (nothing but redos is lost): rm -f '{path}'*", e);
+        }
+    }
+
+    private void Migrate()
+    {
+        var hasMeta = Scalar<long>("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='Meta'") > 0;
+        if (hasMeta)
+        {
+            var version = Scalar<string>("SELECT value FROM Meta WHERE key='schema'");
+            if (version != SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                throw new SqliteException($"unknown schema version '{version}' (this Kiln knows version {SchemaVersion})", 0);
+            return;
+        }
+        if (Scalar<long>("SELECT count(*) FROM sqlite_master") > 0)
+            throw new SqliteException("not a Kiln run-database (unknown tables)", 0);
+        Execute(
+            """
+            CREATE TABLE Meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+            CREATE TABLE Run(run_id INTEGER PRIMARY KEY, start_ns INTEGER NOT NULL, duration_ns INTEGER,
+                instance_count INTEGER, redo_count INTEGER);
+            CREATE TABLE ToolInst(tool_inst_id INTEGER PRIMARY KEY, tool_key TEXT NOT NULL, fingerprint BLOB NOT NULL,
+                dependency_fingerprint BLOB NOT NULL, UNIQUE(tool_key, fingerprint));
+            CREATE INDEX ToolInst_dependency ON ToolInst(tool_key, dependency_fingerprint);
+            CREATE TABLE RedoState(tool_inst_id INTEGER PRIMARY KEY, redo_requested INTEGER NOT NULL,
+                env_digest BLOB NOT NULL, definition_digest BLOB NOT NULL, run_id INTEGER NOT NULL);
+            CREATE TABLE Input(tool_inst_id INTEGER NOT NULL, path TEXT NOT NULL, is_explicit INTEGER NOT NULL,
+                memo BLOB, run_id INTEGER NOT NULL, PRIMARY KEY(tool_inst_id, path)) WITHOUT ROWID;
+            CREATE INDEX Input_path ON Input(path);
+            CREATE TABLE Redo(run_id INTEGER NOT NULL, tool_inst_id INTEGER NOT NULL, tool TEXT NOT NULL,
+                reason TEXT NOT NULL, start_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL);
+            CREATE INDEX Redo_run ON Redo(run_id);
+            INSERT INTO Meta VALUES ('schema', '1');
+            """);
+    }
+
+    private void Forget(long forgetBeforeNs)
+    {
+        Execute(
+            """
+            DELETE FROM Run WHERE start_ns < $t;
+            DELETE FROM Redo WHERE run_id NOT IN (SELECT run_id FROM Run);
+            DELETE FROM Input WHERE tool_inst_id IN (SELECT tool_inst_id FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run));
+            DELETE FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run);
+            DELETE FROM ToolInst WHERE tool_inst_id NOT IN (SELECT tool_inst_id FROM RedoState);
+            """, ("$t", forgetBeforeNs));
+    }
+
+    /// <summary>Encodes a managed-tree path for the <c>path</c> column.</summary>
+    public static string EncodePath(TreePath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var s = path.Parts.Count == 0 ? "" : path.AsString();
+        return s.EndsWith('/') || s.Length == 0 ? s : s + "/";
+    }
+
+    /// <summary>Decodes the <c>path</c> column as a non-directory path, or null when malformed.</summary>
+    public static TreePath? DecodePath(string encoded)
+    {
+        if (encoded.Length < 2 || !encoded.EndsWith('/') || encoded.StartsWith('/') ||
+            encoded.Contains("//", StringComparison.Ordinal) || encoded.Contains('\0', StringComparison.Ordinal))
+            return null;
+        var p = TreePath.Parse(encoded[..^1], isDirectory: false);
+        return p.IsNormalized && p.AsString() == encoded[..^1] ? p : null;
+    }
+
+    /// <summary>The id of the tool instance, registering it when new.</summary>
+    public long GetOrRegisterInstance(string toolKey, byte[] fingerprint, byte[] dependencyFingerprint)
+    {
+        lock (_gate)
+        {
+            var id = Prepared("SELECT tool_inst_id FROM ToolInst WHERE tool_key=$k AND fingerprint=$f", ("$k", toolKey), ("$f", fingerprint)).ExecuteScalar();
+            if (id is long existing)
+                return existing;
+            return (long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
+                ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>Whether another instance with the same tool and explicit dependencies (but other parameters) has a known redo.</summary>
+    public bool HasSiblingWithOtherParameters(string toolKey, byte[] dependencyFingerprint, long instanceId)
+    {
+        lock (_gate)
+        {
+            return Prepared(
+                "SELECT 1 FROM ToolInst JOIN RedoState USING (tool_inst_id) WHERE tool_key=$k AND dependency_fingerprint=$d AND tool_inst_id<>$i LIMIT 1",
+                ("$k", toolKey), ("$d", dependencyFingerprint), ("$i", instanceId)).ExecuteScalar() is not null;
+        }
+    }
+
+    /// <summary>The trace of the last successful redo, or null when none is known.</summary>
+    public Trace? LoadTrace(long instanceId)
+    {
+        lock (_gate)
+        {
+            bool requested;
+            byte[] env, definition;
+            using (var reader = Prepared("SELECT redo_requested, env_digest, definition_digest FROM RedoState WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteReader())
+            {
+                if (!reader.Read())
+                    return null;
+                requested = reader.GetInt64(0) != 0;
+                env = (byte[])reader.GetValue(1);
+                definition = (byte[])reader.GetValue(2);
+            }
+            var inputs = new List<TracedInput>();
+            using (var reader = Prepared("SELECT path, is_explicit, memo FROM Input WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteReader())
+            {
+                while (reader.Read())
+                    inputs.Add(new TracedInput(reader.GetString(0), reader.GetInt64(1) != 0, reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2)));
+            }
+            return new Trace(requested, env, definition, inputs);
+        }
+    }
+
+    /// <summary>
+    /// Stores the trace of a successful redo (replacing the previous one), then marks every stored input
+    /// of every instance that lies under one of <paramref name="modifiedOutputs"/> as potentially changed.
+    /// </summary>
+    public void StoreTrace(long instanceId, Trace trace, IEnumerable<TreePath> modifiedOutputs)
+    {
+        ArgumentNullException.ThrowIfNull(trace);
+        ArgumentNullException.ThrowIfNull(modifiedOutputs);
+        lock (_gate)
+        {
+            Prepared("DELETE FROM Input WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteNonQuery();
+            var insert = Prepared("INSERT OR REPLACE INTO Input VALUES ($i, $p, $e, $m, $r)", ("$i", instanceId), ("$p", ""), ("$e", 0), ("$m", DBNull.Value), ("$r", RunId));
+            foreach (var input in trace.Inputs)
+            {
+                insert.Parameters["$p"].Value = input.EncodedPath;
+                insert.Parameters["$e"].Value = input.IsExplicit ? 1 : 0;
+                insert.Parameters["$m"].Value = (object?)input.Memo ?? DBNull.Value;
+                insert.ExecuteNonQuery();
+            }
+            Prepared("INSERT OR REPLACE INTO RedoState VALUES ($i, $q, $e, $d, $r)",
+                ("$i", instanceId), ("$q", trace.RedoRequested ? 1 : 0), ("$e", trace.EnvironmentDigest), ("$d", trace.DefinitionDigest), ("$r", RunId)).ExecuteNonQuery();
+            var invalidate = Prepared("UPDATE Input SET memo=NULL WHERE path >= $lo AND path < $hi AND memo IS NOT NULL", ("$lo", ""), ("$hi", ""));
+            foreach (var output in modifiedOutputs)
+            {
+                var lo = EncodePath(output);
+                invalidate.Parameters["$lo"].Value = lo;
+                invalidate.Parameters["$hi"].Value = lo[..^1] + "0";
+                invalidate.ExecuteNonQuery();
+            }
+            CommitIfOverdue(trace.Inputs.Count + 2);
+        }
+    }
+
+    /// <summary>Records a redo of the current run.</summary>
+    public void RecordRedo(long instanceId, string tool, string reason, long startNs, long durationNs)
+    {
+        lock (_gate)
+        {
+            Prepared("INSERT INTO Redo VALUES ($r, $i, $t, $why, $s, $d)",
+                ("$r", RunId), ("$i", instanceId), ("$t", tool), ("$why", reason), ("$s", startNs), ("$d", durationNs)).ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Marks the current run successful.</summary>
+    public void FinishRun(long durationNs, int instanceCount, int redoCount)
+    {
+        lock (_gate)
+        {
+            Prepared("UPDATE Run SET duration_ns=$d, instance_count=$n, redo_count=$r WHERE run_id=$id",
+                ("$d", durationNs), ("$n", instanceCount), ("$r", redoCount), ("$id", RunId)).ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>The latest successful runs before the current one, oldest first.</summary>
+    public IReadOnlyList<RunSummary> LatestRuns(int maxCount)
+    {
+        lock (_gate)
+        {
+            var result = new List<RunSummary>();
+            using var reader = Prepared(
+                "SELECT start_ns, duration_ns, instance_count, redo_count FROM Run WHERE run_id<>$id AND duration_ns IS NOT NULL ORDER BY start_ns DESC, run_id DESC LIMIT $n",
+                ("$id", RunId), ("$n", maxCount)).ExecuteReader();
+            while (reader.Read())
+                result.Add(new RunSummary(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), reader.GetInt32(3)));
+            result.Reverse();
+            return result;
+        }
+    }
+
+    /// <summary>The redos of the latest run that has any recorded, in start order (for <c>kiln explain</c>).</summary>
+    public IReadOnlyList<RedoRecord> RedosOfRun(long runId)
+    {
+        lock (_gate)
+        {
+            var result = new List<RedoRecord>();
+            using var reader = Prepared("SELECT run_id, tool, reason, start_ns, duration_ns FROM Redo WHERE run_id=$r ORDER BY start_ns", ("$r", runId)).ExecuteReader();
+            while (reader.Read())
+                result.Add(new RedoRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+            return result;
+        }
+    }
+
+    /// <summary>Commits the run's transaction and starts a new one.</summary>
+    public void Commit()
+    {
+        lock (_gate)
+        {
+            _transaction?.Commit();
+            _transaction?.Dispose();
+            foreach (var command in _commands.Values)
+                command.Transaction = null;
+            _transaction = _connection.BeginTransaction();
+            foreach (var command in _commands.Values)
+                command.Transaction = _transaction;
+            _uncommitted = 0;
+        }
+    }
+
+    private void CommitIfOverdue(int operations)
+    {
+        _uncommitted += operations;
+        if (_uncommitted > CommitEvery)
+            Commit();
+    }
+
+    /// <summary>Closes the database; uncommitted changes are lost (call <see cref="Commit"/> first).</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var command in _commands.Values)
+                command.Dispose();
+            _commands.Clear();
+            _transaction?.Dispose();
+            _transaction = null;
+            _connection.Dispose();
+        }
+    }
+
+    private SqliteCommand Prepared(string sql, params (string Name, object Value)[] parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = _connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = _transaction;
+            foreach (var (name, value) in parameters)
+                command.Parameters.AddWithValue(name, value);
+            command.Prepare();
+            _commands[sql] = command;
+            return command;
+        }
+        foreach (var (name, value) in parameters)
+            command.Parameters[name].Value = value;
+        return command;
+    }
+
+    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        command.ExecuteNonQuery();
+    }
+
+    private T Scalar<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = _transaction;
+        foreach (var (name, value) in parameters)
+            command.Parameters.AddWithValue(name, value);
+        return (T)command.ExecuteScalar()!;
+    }
+}
