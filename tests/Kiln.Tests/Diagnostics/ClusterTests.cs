@@ -166,6 +166,17 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public void A_progress_cluster_whose_title_was_output_lazily_reports_done_even_below_the_threshold()
+    {
+        var log = NewLog();
+
+        using (log.Cluster("A", Level.Debug, isProgress: true))
+            log.Inform("x");
+
+        Assert.Equal("D A...\n  I x\n  D done.\n", _output.ToString());
+    }
+
+    [Fact]
     public void A_cluster_that_is_not_a_progress_cluster_reports_nothing_when_left()
     {
         var log = NewLog();
