@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 
 namespace Kiln.Diagnostics;
 
@@ -177,7 +178,7 @@ internal static class MessageFormat
         var expanded = new List<string>(lines.Count);
         foreach (var fields in fieldsPerLine)
         {
-            var line = new System.Text.StringBuilder();
+            var line = new StringBuilder();
             for (var i = 0; i < fields.Count; i++)
             {
                 var field = fields[i];
