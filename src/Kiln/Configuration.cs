@@ -1,0 +1,48 @@
+using Kiln.Diagnostics;
+
+namespace Kiln;
+
+/// <summary>
+/// Settings of a run, as dlb's <c>dlb.cf</c>: read when the root context is entered.
+/// </summary>
+public sealed class Configuration
+{
+    private TimeSpan _maxDependencyAge = TimeSpan.FromDays(30);
+
+    /// <summary>The settings used by root contexts that are given none.</summary>
+    public static Configuration Default { get; } = new();
+
+    /// <summary>
+    /// Runs older than this are forgotten when a root context is entered, and with them what their redos
+    /// remembered: every tool instance is redone at least once per this age. Default 30 days.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not positive.</exception>
+    public TimeSpan MaxDependencyAge
+    {
+        get => _maxDependencyAge;
+        set
+        {
+            if (value <= TimeSpan.Zero)
+                throw new ArgumentOutOfRangeException(nameof(value), "'MaxDependencyAge' must be positive");
+            _maxDependencyAge = value;
+        }
+    }
+
+    /// <summary>If positive, a successful root context prints a summary of this many previous runs and itself. Default 0.</summary>
+    public int LatestRunSummaryMaxCount { get; set; }
+
+    /// <summary>Where messages go. Default: <see cref="DiagnosticLog.Default"/> (standard error).</summary>
+    public DiagnosticLog Log { get; set; } = DiagnosticLog.Default;
+
+    /// <summary>The level of each message category.</summary>
+    public MessageCategoryLevels Levels { get; } = new();
+
+    /// <summary>Whether helpers' uncaptured output goes to this process's streams by default. Default true.</summary>
+    public bool HelperInheritsOutputByDefault { get; set; } = true;
+
+    /// <summary>The clock (a fake one in tests).</summary>
+    public TimeProvider Time { get; set; } = TimeProvider.System;
+
+    /// <summary>How long leaving a root context may wait for the working-tree time to advance. Default 10 s.</summary>
+    public TimeSpan WorkingTreeTimeLimit { get; set; } = TimeSpan.FromSeconds(10);
+}

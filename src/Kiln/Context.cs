@@ -1,0 +1,211 @@
+using Kiln.Diagnostics;
+using Kiln.Paths;
+using Kiln.Scheduling;
+using Kiln.Store;
+using Kiln.WorkingTree;
+
+namespace Kiln;
+
+/// <summary>
+/// An execution context. The first one created (with no context active) is the root context: it enters the
+/// working tree (locks it, repairs <c>.kiln/</c>, opens the run-database); contexts created while one is active
+/// are inner contexts. Tool instances are started in the active (innermost) context. Disposing a context waits
+/// for the redos started in it and rethrows the first failure; disposing the root context also waits until
+/// the working-tree time has advanced, so that later edits always get a different mtime.
+/// </summary>
+/// <example>
+/// <code>
+/// using (var context = new Context(maxParallelRedoCount: 2))
+/// {
+///     new Replacer { TemplateFile = "src/main.c.tmpl", OutputFile = "build/out/main.c" }.Start();
+/// }
+/// </code>
+/// </example>
+public sealed partial class Context : IDisposable
+{
+    private static readonly AsyncLocal<Context?> ActiveContext = new();
+
+    private readonly RunState _run;
+    private readonly RedoScheduler _scheduler;
+    private bool _disposed;
+
+    /// <summary>Enters a new context: the root context when none is active, else an inner context of the active one.</summary>
+    /// <param name="maxParallelRedoCount">Redos of this context that may run at once (not inherited; at least 1).</param>
+    /// <param name="configuration">Settings of the run (root context only).</param>
+    /// <param name="rootPath">Working tree root (root context only; default: the current directory).</param>
+    /// <exception cref="NoWorkingTreeException">The root is not a working tree.</exception>
+    /// <exception cref="ManagementTreeException">The working tree is locked by another run, or <c>.kiln/</c> cannot be set up.</exception>
+    public Context(int maxParallelRedoCount = 1, Configuration? configuration = null, string? rootPath = null)
+        : this(maxParallelRedoCount, configuration, rootPath, PosixFileSystem.Instance, SystemProcessRunner.Instance)
+    {
+    }
+
+    internal Context(int maxParallelRedoCount, Configuration? configuration, string? rootPath, IFileSystem fs, IProcessRunner processRunner)
+    {
+        Parent = ActiveContext.Value;
+        MaxParallelRedoCount = Math.Max(1, maxParallelRedoCount);
+        _scheduler = new RedoScheduler(MaxParallelRedoCount);
+        if (Parent is null)
+        {
+            _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner);
+            Env = new EnvironmentVariables(this, null, _run.ProcessEnvironment);
+            Helper = new Helpers(this, null, _run.ExecutableSearchPath);
+        }
+        else
+        {
+            if (configuration is not null || rootPath is not null)
+                throw new ContextException("only the root context takes a configuration and a root path\n  | pass them to the outermost 'new Context(…)'");
+            Parent.CompletePendingRedos();
+            _run = Parent._run;
+            Env = new EnvironmentVariables(this, Parent.Env, _run.ProcessEnvironment);
+            Helper = new Helpers(this, Parent.Helper, _run.ExecutableSearchPath);
+        }
+        ActiveContext.Value = this;
+    }
+
+    /// <summary>The innermost active context.</summary>
+    /// <exception cref="ContextException">No context is active.</exception>
+    public static Context Active => ActiveContext.Value ??
+        throw new ContextException("no context is active\n  | start tool instances inside 'using (new Context()) { … }'");
+
+    /// <summary>Whether a context is active (in this async flow).</summary>
+    public static bool IsRunning => ActiveContext.Value is not null;
+
+    /// <summary>The outer context, or null for the root context.</summary>
+    public Context? Parent { get; }
+
+    /// <summary>Whether this is the root context.</summary>
+    public bool IsRoot => Parent is null;
+
+    /// <summary>Redos of this context that may run at once.</summary>
+    public int MaxParallelRedoCount { get; }
+
+    /// <summary>Absolute native path of the working tree's root, ending in <c>/</c>.</summary>
+    public string RootPath => _run.Tree.RootNative;
+
+    /// <summary>The environment variables of this context.</summary>
+    public EnvironmentVariables Env { get; }
+
+    /// <summary>The dynamic helpers (executables) of this context.</summary>
+    public Helpers Helper { get; }
+
+    /// <summary>The run's settings.</summary>
+    public Configuration Configuration => _run.Configuration;
+
+    /// <summary>The run's diagnostic log.</summary>
+    public DiagnosticLog Log => _run.Configuration.Log;
+
+    /// <summary>The working-tree time in nanoseconds: the mtime a file modified now would get.</summary>
+    public long WorkingTreeTimeNs => _run.Tree.WorkingTreeTimeNs();
+
+    internal RunState Run => _run;
+
+    internal RedoScheduler Scheduler => _scheduler;
+
+    /// <summary>Summaries of the latest successful runs before this one, oldest first.</summary>
+    public IReadOnlyList<RunSummary> SummaryOfLatestRuns(int maxCount = 1) => _run.Database.LatestRuns(maxCount);
+
+    /// <summary>A working-tree path of <paramref name="path"/> (relative to the root, normalised).</summary>
+    public TreePath WorkingTreePathOf(TreePath path) =>
+        ManagedPaths.ToManaged(path, RootPath, _run.FileSystem) ??
+        throw new WorkingTreePathException($"does not start with the working tree's root path: {path}");
+
+    /// <summary>Waits for every redo started in this context; rethrows the first failure.</summary>
+    public void CompletePendingRedos() => _scheduler.CompleteAll();
+
+    internal void CheckModifiable()
+    {
+        if (ActiveContext.Value != this)
+            throw new ContextException("context is not the active one\n  | modify only the environment and helpers of 'Context.Active'");
+        CompletePendingRedos();
+    }
+
+    private static RunState EnterRoot(Configuration configuration, string rootPath, IFileSystem fs, IProcessRunner processRunner)
+    {
+        var root = Path.GetFullPath(rootPath);
+        root = root.EndsWith('/') ? root : root + "/";
+        var tree = ManagementTree.Enter(fs, root);
+        try
+        {
+            var now = configuration.Time.GetUtcNow();
+            var startNs = (now.ToUnixTimeMilliseconds() * 1_000_000L) + (now.Ticks % TimeSpan.TicksPerMillisecond * 100);
+            var forgetNs = startNs - (long)(configuration.MaxDependencyAge.Ticks * 100m > long.MaxValue ? long.MaxValue : configuration.MaxDependencyAge.Ticks * 100);
+            var databasePath = fs is PosixFileSystem ? tree.RunDatabaseNative : ":memory:";
+            RunDatabase database;
+            try
+            {
+                database = RunDatabase.Open(databasePath, startNs, forgetNs);
+            }
+            catch (RunDatabaseException e)
+            {
+                throw new ManagementTreeException(e.Message, e);
+            }
+            return new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp());
+        }
+        catch
+        {
+            tree.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Leaves the context: waits for its redos (rethrowing the first failure); the root context also records the
+    /// run, commits the run-database, removes temporaries, waits for the working-tree time to advance and
+    /// releases the lock.
+    /// </summary>
+    /// <exception cref="ContextException">Contexts exited out of order.</exception>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        if (ActiveContext.Value != this)
+            throw new ContextException("contexts exited out of order\n  | dispose the innermost context first (use nested 'using' blocks)");
+        _disposed = true;
+        Exception? failure = null;
+        try
+        {
+            _scheduler.CompleteAll();
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
+        finally
+        {
+            ActiveContext.Value = Parent;
+            _scheduler.Dispose();
+        }
+
+        if (IsRoot)
+            LeaveRoot(failure is null);
+        if (failure is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    private void LeaveRoot(bool successful)
+    {
+        var run = _run;
+        try
+        {
+            var timeBefore = run.Tree.WorkingTreeTimeNs();
+            if (successful)
+            {
+                run.Database.FinishRun(run.ElapsedNs, run.InstanceCount, run.RedoCount);
+                if (run.Configuration.LatestRunSummaryMaxCount > 0)
+                    RunSummaryReport.Write(run, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
+            }
+            run.Database.Commit();
+            run.Tree.WaitForWorkingTreeTimeToAdvance(timeBefore, run.Configuration.Time, run.Configuration.WorkingTreeTimeLimit);
+        }
+        catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
+        {
+            throw new ManagementTreeException($"failed to cleanup management tree for {TreePath.Quote(run.Tree.RootNative)}\n  | reason: {ManagementTree.FirstLine(e.Message)}", e);
+        }
+        finally
+        {
+            run.Database.Dispose();
+            run.Tree.Dispose();
+        }
+    }
+}

@@ -1,0 +1,177 @@
+using Kiln.Diagnostics;
+using Kiln.Paths;
+using Kiln.Scheduling;
+using Kiln.Tools;
+using Kiln.WorkingTree;
+
+namespace Kiln;
+
+/// <summary>The engine's <see cref="RedoContext"/> for one redo: helpers, temporaries, output replacement.</summary>
+internal sealed class EngineRedoContext(Context context, ToolDescriptor descriptor, Tool tool) : RedoContext
+{
+    private readonly RunState _run = context.Run;
+    private readonly HashSet<TreePath> _replaced = [];
+
+    /// <summary>Explicit outputs this redo replaced with <see cref="ReplaceOutput"/> (others were kept).</summary>
+    public IReadOnlyCollection<TreePath> Replaced => _replaced;
+
+    public override string RootPath => context.RootPath;
+
+    public override IReadOnlyDictionary<string, string> Environment => context.Env.Values;
+
+    public override DiagnosticLog Log => _run.Configuration.Log;
+
+    internal IFileSystem FileSystem => _run.FileSystem;
+
+    public override string NativePathOf(TreePath path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return path.IsAbsolute ? path.AsString() : ManagedPaths.Native(path, RootPath);
+    }
+
+    public override Task<int> RunHelperAsync(string helper, IEnumerable<object> arguments, HelperOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(helper, arguments, options, capture: false, cancellationToken).ContinueWith(t => t.Result.ExitCode, cancellationToken, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    public override Task<HelperOutput> RunHelperWithOutputAsync(string helper, IEnumerable<object> arguments, HelperOptions? options = null, CancellationToken cancellationToken = default) =>
+        RunAsync(helper, arguments, options, capture: true, cancellationToken);
+
+    private async Task<HelperOutput> RunAsync(string helper, IEnumerable<object> arguments, HelperOptions? options, bool capture, CancellationToken cancellationToken)
+    {
+        options ??= new HelperOptions { InheritOutput = _run.Configuration.HelperInheritsOutputByDefault };
+        var path = context.Helper[helper];
+        var cwd = options.WorkingDirectory is null ? RootPath : NativePathOf(options.WorkingDirectory);
+        var args = arguments.Select(a => a switch
+        {
+            TreePath p => p.IsAbsolute ? p.AsString() : Path.GetRelativePath(cwd, NativePathOf(p)) is var r && (r.StartsWith('.') ? r : "./" + r) is var s ? s : "",
+            IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+            _ => a?.ToString() ?? "",
+        }).ToList();
+        var env = new Dictionary<string, string>(Environment, StringComparer.Ordinal);
+        if (options.ForcedEnvironment is not null)
+            foreach (var (k, v) in options.ForcedEnvironment)
+                env[k] = v;
+
+        var commandLine = ShellQuote([path, .. args]);
+        if (Log.IsUnsuppressed(_run.Configuration.Levels.HelperExecution))
+        {
+            Log.Inform($"execute helper {TreePath.Quote(helper)}\n  path: {TreePath.Quote(path)}\n  arguments: {string.Join(", ", args.Select(TreePath.Quote))}\n  directory: {TreePath.Quote(cwd)}",
+                _run.Configuration.Levels.HelperExecution);
+        }
+        var start = new ProcessStart(path, args, cwd, env,
+            CaptureStandardOutput: capture && !options.CaptureStandardError,
+            CaptureStandardError: true,
+            InheritUncaptured: options.InheritOutput);
+        ProcessResult result;
+        try
+        {
+            result = await _run.ProcessRunner.RunAsync(start, cancellationToken).ConfigureAwait(false);
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new HelperExecutionException(helper, commandLine, -1, e.Message);
+        }
+        if (!capture && options.InheritOutput && result.StandardError.Length > 0)
+            Console.Error.Write(result.StandardError);
+        if (!options.ExpectedExitCodes.Contains(result.ExitCode))
+            throw new HelperExecutionException(helper, commandLine, result.ExitCode, Tail(result.StandardError, 20));
+        return new HelperOutput(result.ExitCode, options.CaptureStandardError ? result.StandardError : result.StandardOutput);
+    }
+
+    private static string Tail(string text, int lines)
+    {
+        var all = text.TrimEnd().Split('\n');
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+    }
+
+    internal static string ShellQuote(IEnumerable<string> words) =>
+        string.Join(' ', words.Select(w => w.Length > 0 && w.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:+,@%".Contains(c, StringComparison.Ordinal))
+            ? w
+            : "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+
+    public override TemporaryPath Temporary(string suffix = "", bool isDirectory = false)
+    {
+        var path = _run.Tree.NewTemporaryPath(suffix, isDirectory);
+        var native = NativePathOf(path);
+        if (isDirectory)
+            FileSystem.CreateDirectory(native);
+        else
+            FileSystem.CreateNewFile(native);
+        return new EngineTemporary(path, native, FileSystem);
+    }
+
+    public override bool ReplaceOutput(TreePath path, TreePath source)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(source);
+        var role = descriptor.Roles.FirstOrDefault(r => r.IsExplicit && !r.IsInput && r.PathsOf(tool).Any(p => ManagedPaths.ToManaged(p, RootPath, FileSystem) == ManagedPaths.ToManaged(path, RootPath, FileSystem)));
+        if (role is null)
+            throw new RedoException($"path is not contained in any explicit output dependency: {path}");
+        if (path.IsDirectory != source.IsDirectory)
+            throw new RedoException(path.IsDirectory
+                ? $"cannot replace directory {TreePath.Quote(path.AsString().TrimEnd('/'))} by non-directory: {source}"
+                : $"cannot replace non-directory {TreePath.Quote(path.AsString())} by directory: {source}");
+        var managedSource = ManagedPaths.ToManaged(source, RootPath, FileSystem, allowTemporary: true)
+            ?? throw new RedoException($"source is not in the working tree: {source}");
+        var managedPath = ManagedPaths.ToManaged(path, RootPath, FileSystem)!;
+        if (managedSource == managedPath)
+            throw new RedoException($"cannot replace a path by itself: {path}");
+
+        var destination = NativePathOf(managedPath);
+        var from = NativePathOf(managedSource);
+        var levels = _run.Configuration.Levels;
+        if (role.Kind == RoleKind.OutputRegularFile)
+        {
+            var keepSame = !((Output.RegularFileAttribute)role.Declaration).ReplaceBySameContent;
+            var existing = FileSystem.Lstat(destination);
+            if (keepSame && existing.Kind == FileKind.RegularFile && FileSystem.Lstat(from).Size == existing.Size && FileSystem.ContentEquals(from, destination))
+            {
+                FileSystem.Delete(from);
+                Log.Inform($"kept regular file because replacement has same content: {managedPath}", levels.OutputFilesystemObjectReplacement);
+                return false;
+            }
+            FileSystem.CreateDirectory(Path.GetDirectoryName(destination.TrimEnd('/'))!);
+            if (existing.Kind == FileKind.Directory)
+                FileSystem.Delete(destination);
+            FileSystem.Rename(from, destination);
+            _replaced.Add(managedPath);
+            Log.Inform($"replaced regular file with different one: {managedPath}", levels.OutputFilesystemObjectReplacement);
+            return true;
+        }
+        FileSystem.CreateDirectory(Path.GetDirectoryName(destination.TrimEnd('/'))!);
+        if (role.Kind == RoleKind.OutputDirectory)
+        {
+            var old = FileSystem.Lstat(destination.TrimEnd('/'));
+            if (old.Exists)
+            {
+                using var trash = Temporary(isDirectory: true);
+                FileSystem.Rename(destination.TrimEnd('/'), NativePathOf(trash.Path) + "old");
+            }
+            FileSystem.Rename(from.TrimEnd('/'), destination.TrimEnd('/'));
+            _replaced.Add(managedPath);
+            Log.Inform($"replaced directory: {managedPath}", levels.OutputFilesystemObjectReplacement);
+            return true;
+        }
+        FileSystem.Rename(from, destination);
+        _replaced.Add(managedPath);
+        Log.Inform($"replaced non-regular file: {managedPath}", levels.OutputFilesystemObjectReplacement);
+        return true;
+    }
+
+    private sealed class EngineTemporary(TreePath path, string native, IFileSystem fs) : TemporaryPath
+    {
+        public override TreePath Path => path;
+
+        protected override void Dispose(bool disposing)
+        {
+            try
+            {
+                fs.Delete(native);
+            }
+            catch (IOException)
+            {
+                // The whole temporary directory is removed when the root context is left.
+            }
+        }
+    }
+
+}

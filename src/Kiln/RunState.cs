@@ -1,0 +1,61 @@
+using System.Collections.Concurrent;
+using Kiln.Scheduling;
+using Kiln.Store;
+using Kiln.WorkingTree;
+
+namespace Kiln;
+
+/// <summary>What a root context holds for the whole run: the management tree, the run-database, the seams.</summary>
+internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase database, Configuration configuration, IProcessRunner processRunner, long startTimestamp)
+{
+    public IFileSystem FileSystem { get; } = fs;
+
+    public ManagementTree Tree { get; } = tree;
+
+    public RunDatabase Database { get; } = database;
+
+    public Configuration Configuration { get; } = configuration;
+
+    public IProcessRunner ProcessRunner { get; } = processRunner;
+
+    public long StartTimestamp { get; } = startTimestamp;
+
+    public int InstanceCount;
+
+    public int RedoCount;
+
+    /// <summary>Pending redos by tool-instance id: a second start of the same instance waits for the first.</summary>
+    public ConcurrentDictionary<long, Task> PendingByInstance { get; } = new();
+
+    /// <summary>Definition digests by file, computed once per run.</summary>
+    public ConcurrentDictionary<string, byte[]> DefinitionDigests { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Environment variables of this process when the run started.</summary>
+    public IReadOnlyDictionary<string, string> ProcessEnvironment { get; } = ReadProcessEnvironment();
+
+    /// <summary>Existing directories of PATH when the run started, in order, without duplicates.</summary>
+    public IReadOnlyList<string> ExecutableSearchPath { get; } = ReadSearchPath();
+
+    public long ElapsedNs => (long)(Configuration.Time.GetElapsedTime(StartTimestamp).Ticks * 100);
+
+    private static Dictionary<string, string> ReadProcessEnvironment()
+    {
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())
+            result[(string)e.Key] = (string?)e.Value ?? "";
+        return result;
+    }
+
+    private static List<string> ReadSearchPath()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<string>();
+        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var full = Path.GetFullPath(dir);
+            if (Directory.Exists(full) && seen.Add(full))
+                result.Add(full);
+        }
+        return result;
+    }
+}

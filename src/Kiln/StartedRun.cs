@@ -1,0 +1,53 @@
+using System.Runtime.CompilerServices;
+using Kiln.Rebuild;
+using Kiln.Tools;
+
+namespace Kiln;
+
+/// <summary>
+/// What <see cref="ToolStart.Start{T}"/> returns: whether a redo was needed (and why), and the result — the
+/// tool instance with its non-explicit dependencies assigned by the redo — once the redo completed. Awaiting
+/// it (or <see cref="Complete"/>) waits for a pending redo and rethrows its failure.
+/// </summary>
+/// <typeparam name="T">The tool class.</typeparam>
+public sealed class StartedRun<T> where T : Tool<T>
+{
+    private readonly Task<T> _completion;
+
+    internal StartedRun(Task<T> completion, RedoReason? reason, long instanceId)
+    {
+        _completion = completion;
+        Reason = reason;
+        InstanceId = instanceId;
+    }
+
+    /// <summary>Whether a redo is performed (dlb's <c>bool(r)</c>).</summary>
+    public bool IsRedo => Reason is not null;
+
+    /// <summary>Why the redo is performed, or null when none is.</summary>
+    public RedoReason? Reason { get; }
+
+    /// <summary>The tool instance's number in the run-database (as in "tool instance 3").</summary>
+    public long InstanceId { get; }
+
+    /// <summary>Whether the redo (if any) has completed; never waits.</summary>
+    public bool IsComplete => _completion.IsCompleted;
+
+    /// <summary>Waits for the redo (if any) and returns the result; rethrows the redo's failure.</summary>
+    public T Complete() => _completion.GetAwaiter().GetResult();
+
+    /// <summary>The result, after waiting for the redo (as <see cref="Complete"/>).</summary>
+    public T Result => Complete();
+
+    /// <summary>Waits asynchronously for the redo.</summary>
+    public TaskAwaiter<T> GetAwaiter() => _completion.GetAwaiter();
+
+    /// <summary>The result as a task.</summary>
+    public Task<T> AsTask() => _completion;
+
+    /// <summary>True when a redo is performed (dlb's truthiness of a result).</summary>
+    public static implicit operator bool(StartedRun<T> run) => run?.IsRedo ?? false;
+
+    /// <summary>Same as <see cref="IsRedo"/>.</summary>
+    public bool ToBoolean() => IsRedo;
+}

@@ -1,0 +1,368 @@
+using System.Security.Cryptography;
+using System.Text;
+using Kiln.Paths;
+using Kiln.Rebuild;
+using Kiln.Store;
+using Kiln.Tools;
+using Kiln.WorkingTree;
+
+namespace Kiln;
+
+/// <summary>
+/// One start of a tool instance: identify → observe → decide → explain → schedule → record.
+/// </summary>
+internal static class ToolRun
+{
+    private static readonly string PlatformId =
+        $"kiln {typeof(ToolRun).Assembly.GetName().Version} on .NET {Environment.Version}";
+
+    public static StartedRun<T> Start<T>(Context context, T tool, bool forceRedo) where T : Tool<T>
+    {
+        var run = context.Run;
+        var fs = run.FileSystem;
+        var root = context.RootPath;
+        var levels = run.Configuration.Levels;
+        var log = run.Configuration.Log;
+        var descriptor = ToolDescriptor.For(tool.GetType());
+
+        // Identify.
+        var problem = descriptor.Validate(tool);
+        if (problem is not null)
+            throw new DependencyException(problem);
+        var identity = ToolDefinitions.IdentityOf(tool.GetType(), run.DefinitionDigests);
+        var toolKey = identity.Key + "|" + PlatformId;
+        var fingerprint = descriptor.Fingerprint(tool);
+        var dependencyFingerprint = descriptor.Fingerprint(tool, dependenciesOnly: true);
+        var instanceId = run.Database.GetOrRegisterInstance(toolKey, fingerprint, dependencyFingerprint);
+        Interlocked.Increment(ref run.InstanceCount);
+
+        if (run.PendingByInstance.TryGetValue(instanceId, out var previous) && !previous.IsCompleted)
+        {
+            log.Inform($"wait for last redo of tool instance {instanceId} to complete", levels.RedoPreparation);
+            try
+            {
+                previous.GetAwaiter().GetResult();
+            }
+            catch (Exception)
+            {
+                // Its failure is reported by its own result and at context exit.
+            }
+        }
+
+        // Observe explicit inputs (they must exist now) and outputs.
+        var explicitInputs = new List<ObservedInput>();
+        var explicitInputPaths = new HashSet<TreePath>();
+        var outputs = new List<(RoleDescriptor Role, TreePath Path, FileMemo Memo)>();
+        var outputOwners = new Dictionary<TreePath, string>();
+        var envValues = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var envRoleOfVariable = new Dictionary<string, string>(StringComparer.Ordinal);
+        var nonExplicitEnv = new List<(RoleDescriptor Role, EnvVarValue Value)>();
+        using (log.Cluster("explicit input dependencies", levels.RedoNecessityCheck, isProgress: true, withTime: true))
+        {
+            foreach (var role in descriptor.Roles)
+            {
+                if (role.Kind == RoleKind.InputEnvVar)
+                {
+                    ObserveEnvironmentVariable(context, descriptor, role, tool, envValues, envRoleOfVariable, nonExplicitEnv);
+                    continue;
+                }
+                if (!role.IsExplicit)
+                    continue;
+                foreach (var path in role.PathsOf(tool))
+                {
+                    if (role.IsInput)
+                    {
+                        var managed = ManagedInput(role, path, root, fs);
+                        if (managed is null)
+                            continue;
+                        var memo = Lstat(fs, ManagedPaths.Native(managed, root), role, path, isInput: true);
+                        if (!memo.Exists)
+                            throw new DependencyException($"input dependency '{role.Name}' contains a path of a non-existent filesystem object: {path}");
+                        var expected = ExpectedKind(role.Kind);
+                        if (!Observation.KindMatches(expected, memo.Kind))
+                            throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {path}\n  | reason: {Observation.KindMismatch(expected, memo.Kind)}");
+                        if (explicitInputPaths.Add(managed))
+                            explicitInputs.Add(new ObservedInput(managed, RunDatabase.EncodePath(managed), true, memo));
+                    }
+                    else
+                    {
+                        var managed = ManagedOutput(role, path, root, fs);
+                        if (outputOwners.TryGetValue(managed, out var owner))
+                        {
+                            throw new DependencyException(owner == role.Name
+                                ? $"output dependency '{role.Name}' contains the same path more than once: {path}"
+                                : $"output dependencies '{owner}' and '{role.Name}' both contain the same path: {path}");
+                        }
+                        outputOwners[managed] = role.Name;
+                        outputs.Add((role, managed, default));
+                    }
+                }
+            }
+            for (var i = 0; i < outputs.Count; i++)
+            {
+                var (role, path, _) = outputs[i];
+                if (explicitInputPaths.Contains(path.WithIsDirectory(false)) || explicitInputPaths.Contains(path))
+                    throw new DependencyException($"output dependency '{role.Name}' contains a path that is also an explicit input dependency: {path}");
+                outputs[i] = (role, path, Lstat(fs, ManagedPaths.Native(path, root), role, path, isInput: false));
+            }
+        }
+
+        // Observe what the last redo depended on.
+        var trace = run.Database.LoadTrace(instanceId);
+        var previousNonExplicit = new List<ObservedInput>();
+        var undecodable = new List<string>();
+        if (trace is not null)
+        {
+            foreach (var input in trace.Inputs)
+            {
+                if (input.IsExplicit)
+                    continue;
+                var path = RunDatabase.DecodePath(input.EncodedPath);
+                if (path is null)
+                {
+                    undecodable.Add(input.EncodedPath);
+                    continue;
+                }
+                if (explicitInputPaths.Contains(path))
+                    continue;
+                FileMemo memo;
+                try
+                {
+                    memo = fs.Lstat(ManagedPaths.Native(path, root));
+                }
+                catch (IOException)
+                {
+                    memo = FileMemo.Missing with { Kind = FileKind.Other, Size = -1 };
+                }
+                previousNonExplicit.Add(new ObservedInput(path, input.EncodedPath, false, memo));
+            }
+        }
+
+        // Decide and explain.
+        var envDigest = EnvironmentDigest(envValues);
+        var observation = new Observation(
+            forceRedo,
+            [.. outputs.Select(o => new ObservedOutput(o.Path, o.Memo, ExpectedKind(o.Role.Kind)))],
+            explicitInputs,
+            previousNonExplicit,
+            undecodable,
+            envDigest,
+            identity.DefinitionDigest,
+            identity.DefinitionFile,
+            trace is null && run.Database.HasSiblingWithOtherParameters(toolKey, dependencyFingerprint, instanceId));
+        var decision = RedoRules.Decide(observation, trace);
+        if (!decision.IsNeeded)
+            return new StartedRun<T>(Task.FromResult((T)tool.CopyForResult()), null, instanceId);
+
+        var reason = decision.Reason!;
+        log.Inform(reason.Detail is null ? reason.Summary : $"{reason.Summary}\n  reason: {reason.Detail}",
+            reason.IsSuspicious ? levels.RedoSuspiciousReason : levels.RedoReason);
+
+        // Obstructive outputs (of the wrong kind) go before the redo.
+        foreach (var (role, path, memo) in outputs)
+            if (memo.Exists && !Observation.KindMatches(ExpectedKind(role.Kind), memo.Kind))
+                fs.Delete(ManagedPaths.Native(path, root).TrimEnd('/'));
+
+        // Schedule.
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var startNs = run.ElapsedNs;
+        var scheduled = context.Scheduler.Schedule(async () =>
+        {
+            try
+            {
+                var result = await RedoAsync(context, descriptor, tool, instanceId, reason, explicitInputs, previousNonExplicit, outputs, envDigest, identity, nonExplicitEnv, startNs).ConfigureAwait(false);
+                completion.SetResult(result);
+            }
+            catch (Exception e)
+            {
+                completion.SetException(e);
+                throw;
+            }
+        });
+        run.PendingByInstance[instanceId] = scheduled;
+        return new StartedRun<T>(completion.Task, reason, instanceId);
+    }
+
+    private static async Task<T> RedoAsync<T>(
+        Context context, ToolDescriptor descriptor, T tool, long instanceId, RedoReason reason,
+        List<ObservedInput> explicitInputs, List<ObservedInput> previousNonExplicit,
+        List<(RoleDescriptor Role, TreePath Path, FileMemo Memo)> outputs, byte[] envDigest, ToolIdentity identity,
+        List<(RoleDescriptor Role, EnvVarValue Value)> nonExplicitEnv, long startNs) where T : Tool<T>
+    {
+        var run = context.Run;
+        var fs = run.FileSystem;
+        var root = context.RootPath;
+        var levels = run.Configuration.Levels;
+        var log = run.Configuration.Log;
+
+        var result = (T)tool.CopyForResult();
+        foreach (var (role, value) in nonExplicitEnv)
+            role.Property.SetValue(result, value);
+        var timeAtStart = run.Tree.WorkingTreeTimeNs();
+        log.Inform($"start redo for tool instance {instanceId}", levels.RedoStart, withTime: true);
+        var redoContext = new EngineRedoContext(context, descriptor, tool);
+        var requestRedo = await tool.InvokeRedoAsync(result, redoContext).ConfigureAwait(false);
+
+        using var cluster = log.Cluster($"memorize successful redo for tool instance {instanceId}", levels.RedoAftermath, isProgress: true, withTime: true);
+        try
+        {
+            var inputs = new List<TracedInput>(explicitInputs.Count + previousNonExplicit.Count);
+            foreach (var input in explicitInputs)
+                inputs.Add(new TracedInput(input.EncodedPath, true, input.Memo.Encode()));
+            var known = previousNonExplicit.ToDictionary(i => i.EncodedPath, StringComparer.Ordinal);
+            var explicitEncoded = new HashSet<string>(explicitInputs.Select(i => i.EncodedPath), StringComparer.Ordinal);
+            var modified = new List<TreePath>();
+            foreach (var role in descriptor.Roles.Where(r => !r.IsExplicit && r.IsPathRole))
+            {
+                var paths = role.PathsOf(result);
+                if (role.Declaration.Required && role.Property.GetValue(result) is null)
+                    throw new RedoException($"non-explicit dependency not assigned during redo: '{role.Name}'\n  | use 'result.{role.Name} = …' in the body of RedoAsync");
+                if (role.IsList && (paths.Count < role.Declaration.MinCount || paths.Count > role.Declaration.MaxCount))
+                    throw new RedoException($"non-explicit dependency '{role.Name}' assigned with {paths.Count} members, which is not accepted according to the specified multiplicity");
+                foreach (var path in paths)
+                {
+                    TreePath? managed;
+                    try
+                    {
+                        managed = ManagedPaths.ToManaged(path, root, fs);
+                    }
+                    catch (WorkingTreePathException e)
+                    {
+                        throw new RedoException($"non-explicit dependency '{role.Name}' contains a path that is not a managed tree path: {path}\n  | reason: {e.Message}");
+                    }
+                    if (managed is null)
+                        continue;
+                    if (!role.IsInput)
+                    {
+                        modified.Add(managed);
+                        continue;
+                    }
+                    var encoded = RunDatabase.EncodePath(managed);
+                    if (explicitEncoded.Contains(encoded) || inputs.Any(i => i.EncodedPath == encoded && !i.IsExplicit))
+                        continue;
+                    byte[]? memo;
+                    if (known.TryGetValue(encoded, out var before))
+                    {
+                        memo = before.Memo.Encode();
+                    }
+                    else
+                    {
+                        // A new dependency: its state now is what the redo read if it was last modified before
+                        // the redo started (working-tree time is monotonic); otherwise it is unknown (NULL) and
+                        // causes one more redo, as in dlb.
+                        var now = fs.Lstat(ManagedPaths.Native(managed, root));
+                        memo = now.Exists && now.MtimeNs < timeAtStart ? now.Encode() : null;
+                    }
+                    inputs.Add(new TracedInput(encoded, false, memo));
+                }
+            }
+
+            foreach (var (role, path, _) in outputs)
+            {
+                var memo = fs.Lstat(ManagedPaths.Native(path, root).TrimEnd('/'));
+                if (!Observation.KindMatches(ExpectedKind(role.Kind), memo.Kind))
+                    throw new RedoException($"redo did not create explicit output dependency '{role.Name}': {path}\n  | reason: {(memo.Exists ? Observation.KindMismatch(ExpectedKind(role.Kind), memo.Kind) : "does not exist")}");
+                var keepsSame = role.Declaration is Output.RegularFileAttribute { ReplaceBySameContent: false };
+                if (!keepsSame || redoContext.Replaced.Contains(path))
+                    modified.Add(path);
+            }
+
+            run.Database.StoreTrace(instanceId, new Trace(requestRedo, envDigest, identity.DefinitionDigest, inputs), modified);
+            run.Database.RecordRedo(instanceId, tool.ToString(), reason.ToString(), startNs, run.ElapsedNs - startNs);
+            Interlocked.Increment(ref run.RedoCount);
+        }
+        catch (Exception e)
+        {
+            cluster.MarkFailed(e);
+            throw;
+        }
+        return result;
+    }
+
+    private static void ObserveEnvironmentVariable(Context context, ToolDescriptor descriptor, RoleDescriptor role, Tool tool,
+        SortedDictionary<string, string> values, Dictionary<string, string> roleOfVariable, List<(RoleDescriptor, EnvVarValue)> nonExplicit)
+    {
+        var declaration = (Input.EnvVarAttribute)role.Declaration;
+        if (roleOfVariable.TryGetValue(declaration.Name, out var other))
+            throw new DependencyException($"dependency roles '{other}' and '{role.Name}' both use environment variable '{declaration.Name}'");
+        roleOfVariable[declaration.Name] = role.Name;
+        string? raw;
+        if (role.IsExplicit)
+        {
+            raw = (role.Property.GetValue(tool) as EnvVarValue)?.Raw;
+        }
+        else
+        {
+            raw = context.Env.Get(declaration.Name);
+            if (raw is null)
+            {
+                if (declaration.Required)
+                    throw new RedoException($"not a defined environment variable in the context: '{declaration.Name}'\n  | required by dependency role '{role.Name}'; use 'Context.Active.Env.ImportFromOuter(\"{declaration.Name}\", …)' or assign a value");
+                return;
+            }
+            var match = descriptor.EnvVarPattern(role).Match(raw);
+            if (!match.Success)
+                throw new RedoException($"input dependency '{role.Name}' cannot use environment variable '{declaration.Name}'\n  | reason: value {TreePath.Quote(raw)} is not matched by validation pattern {TreePath.Quote(declaration.Pattern)}");
+            var groups = match.Groups.Keys.Where(k => !int.TryParse(k, System.Globalization.CultureInfo.InvariantCulture, out _))
+                .ToDictionary(k => k, k => match.Groups[k].Value, StringComparer.Ordinal);
+            nonExplicit.Add((role, new EnvVarValue(declaration.Name, raw, groups)));
+        }
+        if (raw is not null)
+            values[declaration.Name] = raw;
+    }
+
+    private static byte[] EnvironmentDigest(SortedDictionary<string, string> values)
+    {
+        if (values.Count == 0)
+            return [];
+        var text = new StringBuilder();
+        foreach (var (k, v) in values)
+            text.Append(k.Length).Append(':').Append(k).Append(v.Length).Append(':').Append(v);
+        return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static FileKind ExpectedKind(RoleKind kind) => kind switch
+    {
+        RoleKind.InputRegularFile or RoleKind.OutputRegularFile => FileKind.RegularFile,
+        RoleKind.InputDirectory or RoleKind.OutputDirectory => FileKind.Directory,
+        _ => FileKind.Other,
+    };
+
+    private static TreePath? ManagedInput(RoleDescriptor role, TreePath path, string root, WorkingTree.IFileSystem fs)
+    {
+        try
+        {
+            return ManagedPaths.ToManaged(path, root, fs);
+        }
+        catch (WorkingTreePathException e)
+        {
+            throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {path}\n  | reason: {e.Message}");
+        }
+    }
+
+    private static TreePath ManagedOutput(RoleDescriptor role, TreePath path, string root, WorkingTree.IFileSystem fs)
+    {
+        TreePath? managed;
+        try
+        {
+            managed = ManagedPaths.ToManaged(path, root, fs);
+        }
+        catch (WorkingTreePathException e)
+        {
+            throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {path}\n  | reason: {e.Message}");
+        }
+        return managed ?? throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {path}\n  | reason: is outside the working tree");
+    }
+
+    private static FileMemo Lstat(WorkingTree.IFileSystem fs, string native, RoleDescriptor role, TreePath path, bool isInput)
+    {
+        try
+        {
+            return fs.Lstat(native.Length > 1 ? native.TrimEnd('/') : native);
+        }
+        catch (IOException e)
+        {
+            throw new DependencyException($"{(isInput ? "input" : "output")} dependency '{role.Name}' contains a path of an inaccessible filesystem object: {path}\n  | reason: {e.Message}");
+        }
+    }
+}

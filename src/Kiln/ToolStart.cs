@@ -1,0 +1,22 @@
+using Kiln.Tools;
+
+namespace Kiln;
+
+/// <summary>Starts tool instances in the active context.</summary>
+public static class ToolStart
+{
+    /// <summary>
+    /// Starts <paramref name="tool"/> in the active context: decides whether a redo is needed (printing the
+    /// reason) and, if so, schedules it — waiting first for a free slot of the context's
+    /// <see cref="Context.MaxParallelRedoCount"/>. Returns without waiting for the redo.
+    /// </summary>
+    /// <param name="tool">The tool instance.</param>
+    /// <param name="forceRedo">Redo even when nothing changed.</param>
+    /// <exception cref="ContextException">No context is active.</exception>
+    /// <exception cref="DependencyException">The instance's dependencies are invalid.</exception>
+    public static StartedRun<T> Start<T>(this T tool, bool forceRedo = false) where T : Tool<T>
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        return ToolRun.Start(Context.Active, tool, forceRedo);
+    }
+}
