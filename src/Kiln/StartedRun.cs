@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Kiln.Rebuild;
 using Kiln.Tools;
 
@@ -39,11 +38,12 @@ public sealed class StartedRun<T> where T : Tool<T>
     /// <summary>The result, after waiting for the redo (as <see cref="Complete"/>).</summary>
     public T Result => Complete();
 
-    /// <summary>Waits asynchronously for the redo.</summary>
-    public TaskAwaiter<T> GetAwaiter() => _completion.GetAwaiter();
-
-    /// <summary>The result as a task.</summary>
-    public Task<T> AsTask() => _completion;
+    /// <summary>
+    /// Waits asynchronously for the redo (if any) and returns the result. (The run itself is deliberately not
+    /// awaitable: build scripts start instances without awaiting them, and an awaitable return value would make
+    /// the compiler warn, CS4014, at every such start.)
+    /// </summary>
+    public Task<T> CompleteAsync() => _completion;
 
     /// <summary>True when a redo is performed (dlb's truthiness of a result).</summary>
     public static implicit operator bool(StartedRun<T> run) => run?.IsRedo ?? false;

@@ -1,7 +1,9 @@
+using Kiln.Diagnostics;
+
 namespace Kiln.Tools;
 
 /// <summary>A helper executable exited with an unexpected code.</summary>
-public sealed class HelperExecutionException : Exception
+public sealed class HelperExecutionException : KilnException
 {
     /// <summary>Creates the error for <paramref name="helper"/> run as <paramref name="commandLine"/>.</summary>
     public HelperExecutionException(string helper, string commandLine, int exitCode, string? outputTail = null)
