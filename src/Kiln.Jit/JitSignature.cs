@@ -34,8 +34,18 @@ public static class JitSignature
             throw new JitRequestException("JIT request has an empty signature: the signature names the generated code and keys the cache; pass a non-empty string (e.g. JitSignature.FromName(\"kernel\", parameters))");
         if (signature.Length > MaxLength)
             throw new JitRequestException($"JIT signature '{signature[..40]}…' is {signature.Length} characters long (at most {MaxLength}); pass a shorter one, e.g. from JitSignature.FromName");
-        if (signature.Any(char.IsControl))
+        if (HasControl(signature))
             throw new JitRequestException($"JIT signature '{signature.Replace("\n", "\\n", StringComparison.Ordinal)}' contains control characters; remove them");
+    }
+
+    private static bool HasControl(string s)
+    {
+        foreach (var c in s)
+        {
+            if (char.IsControl(c))
+                return true;
+        }
+        return false;
     }
 
     /// <summary>

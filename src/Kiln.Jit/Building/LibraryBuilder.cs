@@ -67,6 +67,13 @@ internal static class LibraryBuilder
 
             if (result.ExitCode != 0)
             {
+                // The private folder is deleted below: name the failure folder's copies in messages instead.
+                var failDirName = layout.FailureDirectory(signature);
+                result = result with
+                {
+                    StandardOutput = result.StandardOutput.Replace(temp, failDirName, StringComparison.Ordinal),
+                    StandardError = result.StandardError.Replace(temp, failDirName, StringComparison.Ordinal),
+                };
                 var tail = Tail(result.CombinedOutput);
                 var failDir = RecordFailure(layout, signature, options, compiler, baseKey, temp, sourceName, name, args, source, library, depfile, command, result, headers, tail);
                 throw new JitCompileException(signature, command, tail, failDir, fromFailureRecord: false)

@@ -39,6 +39,7 @@ internal static class KeyInputs
         IEnumerable<(string Key, string Signature)> dependencies)
     {
         var b = new StringBuilder(baseText);
+        CanonicalText.Append(b, "entry", "full-key");
         foreach (var (sha, path) in headers.OrderBy(h => h.Path, StringComparer.Ordinal))
             CanonicalText.Append(b, "header", sha + " " + path);
         foreach (var (key, sig) in dependencies)
