@@ -22,7 +22,7 @@ public static class CompilerDiscovery
     public static string Resolve(SourceLanguage language, string? requested = null, Func<string, string?>? environment = null)
     {
         environment ??= Environment.GetEnvironmentVariable;
-        var path = environment("PATH");
+        var path = environment("PATH") ?? "";
         if (!string.IsNullOrWhiteSpace(requested))
         {
             return FindExecutable(requested, path) ?? throw new CompilerNotFoundException(
