@@ -7,7 +7,7 @@ using Kiln.Toolchain;
 namespace Kiln.Jit.Cache;
 
 /// <summary>
-/// Compiler identities, probed once per process and cached on disk in <c>probes/P.txt</c> with
+/// Compiler identities, probed once per process (per compiler stat identity) and cached on disk in <c>probes/P.txt</c> with
 /// P = SHA-256(compiler stat identity + language + flags). The rule: a fresh process only stats the compiler; when the
 /// compiler's device, inode, size or mtime change (reinstall, upgrade, a different file behind the same path), the
 /// probe runs again. A compiler changed in place with all four preserved is not noticed — clear <c>probes/</c>.
@@ -18,10 +18,19 @@ internal static class ProbeCache
 
     public static CompilerIdentity Get(CacheLayout layout, string compilerPath, SourceLanguage language, IReadOnlyList<string> flags)
     {
-        var memoKey = compilerPath + "\u0001" + language + "\u0001" + string.Join('\u0002', flags) + "\u0001" + layout.Root;
+        // One stat per slow-path request: a compiler replaced while the process runs is noticed too.
+        FileStamp stamp;
+        try
+        {
+            stamp = FileStamp.Of(compilerPath);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new JitRequestException($"compiler '{compilerPath}' disappeared; reinstall it or choose another compiler", e);
+        }
+        var memoKey = stamp + "\u0001" + language + "\u0001" + string.Join('\u0002', flags) + "\u0001" + layout.Root;
         if (Memo.TryGetValue(memoKey, out var known))
             return known;
-        var stamp = FileStamp.Of(compilerPath);
         var probeText = new StringBuilder();
         CanonicalText.Append(probeText, "stamp", stamp.ToString());
         CanonicalText.Append(probeText, "language", language.ToString());
