@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Kiln.Jit;
+using Kiln.Toolchain;
+
+// Subcommands (each prints one JSON line; times from Stopwatch):
+//   miss      --cache DIR --reps N        N cold builds (unique signatures), paired with a bare `g++ -shared -fPIC` of the
+//                                         same source; overhead = Kiln miss - bare compile (median of per-pair differences)
+//   prebuild  --cache DIR --signature S   build S
+//   hit-once  --cache DIR --signature S [--warm W]   first Jit() in this process (W: hit another prebuilt key first,
+//                                         so that Kiln's own code is already JIT-compiled and the BCL types loaded)
+//   hit-fresh --cache DIR --signature S --reps N [--warm W]   run hit-once in N fresh processes
+//   hit-mem   --cache DIR --signature S --calls N   repeated Jit() of a loaded library
+//   dump      --signature S --dir D       write the generated source (for hyperfine of the bare compiler)
+var a = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 1; i < args.Length; i++)
+    if (args[i].StartsWith("--", StringComparison.Ordinal))
+        a[args[i][2..]] = i + 1 < args.Length ? args[++i] : "";
+string Arg(string n, string d = "") => a.TryGetValue(n, out var v) ? v : d;
+int Int(string n, int d) => a.TryGetValue(n, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
+
+var options = new JitBuildOptions { Language = SourceLanguage.Cxx, Flags = [], SourceRetention = SourceRetention.Gzip };
+JitRequest Request(string signature, int jitable) => new()
+{
+    Signature = signature,
+    CacheDirectory = Arg("cache"),
+    Build = options,
+    Generate = sig => new GeneratedCode("// header for " + sig + "\n", Source(jitable, sig)),
+};
+
+switch (args.Length > 0 ? args[0] : "")
+{
+    case "miss": Miss(); break;
+    case "prebuild": JitCompiler.Default.Jit(Request(Arg("signature"), 11)); Print(new() { ["kind"] = "prebuild" }); break;
+    case "hit-once": HitOnce(); break;
+    case "hit-fresh": HitFresh(); break;
+    case "hit-mem": HitMem(); break;
+    case "dump": Dump(); break;
+    default: Console.Error.WriteLine("usage: Kiln.Jit.Benchmarks miss|prebuild|hit-once|hit-fresh|hit-mem|dump [--options]"); return 2;
+}
+return 0;
+
+void Miss()
+{
+    var reps = Int("reps", 15);
+    var tag = "miss_" + Environment.ProcessId + "_" + Stopwatch.GetTimestamp();
+    var compiler = CompilerDiscovery.Resolve(SourceLanguage.Cxx);
+    var bareDir = Directory.CreateTempSubdirectory("kiln-bare-").FullName;
+    var totals = new List<double>();
+    var bares = new List<double>();
+    for (var r = 0; r <= reps; r++) // r = 0 warms up (probes the compiler, creates the cache dirs)
+    {
+        var sig = tag + "_" + r;
+        // bare compile of the same source, same process, alternating with the Kiln miss
+        var src = Path.Combine(bareDir, sig + ".cpp");
+        File.WriteAllText(src, Source(r + 1, sig));
+        var sw = Stopwatch.StartNew();
+        var bare = ToolProcess.Run(compiler, ["-shared", "-fPIC", src, "-o", Path.Combine(bareDir, "lib" + sig + ".so")]);
+        var bareMs = sw.Elapsed.TotalMilliseconds;
+        if (bare.ExitCode != 0) throw new InvalidOperationException(bare.CombinedOutput);
+        sw.Restart();
+        var lib = JitCompiler.Default.Jit(Request(sig, r + 1));
+        var kilnMs = sw.Elapsed.TotalMilliseconds;
+        if (!lib.WasBuilt) throw new InvalidOperationException("expected a miss");
+        if (r > 0) { totals.Add(kilnMs); bares.Add(bareMs); }
+    }
+    var overhead = totals.Zip(bares, (t, b) => t - b).ToList();
+    Directory.Delete(bareDir, true);
+    Print(new()
+    {
+        ["kind"] = "miss", ["reps"] = reps,
+        ["kiln_miss_ms_median"] = Median(totals), ["bare_compile_ms_median"] = Median(bares),
+        ["overhead_ms_median"] = Median(overhead),
+        ["overhead_ms"] = overhead.Select(x => Math.Round(x, 2)).ToArray(),
+    });
+}
+
+void HitOnce()
+{
+    var warm = Arg("warm");
+    if (warm.Length > 0)
+        JitCompiler.Default.Jit(Request(warm, 11));
+    var sw = Stopwatch.StartNew();
+    var lib = JitCompiler.Default.Jit(new JitRequest { Signature = Arg("signature"), CacheDirectory = Arg("cache"), Build = options });
+    var us = sw.Elapsed.TotalMicroseconds;
+    if (lib.WasBuilt) throw new InvalidOperationException("expected a hit");
+    unsafe
+    {
+        var create = (delegate* unmanaged<nint>)lib.GetExport("create_" + Arg("signature"));
+        if (create() == 0) throw new InvalidOperationException("factory returned null");
+    }
+    Print(new() { ["kind"] = "hit-once", ["jit_us"] = us });
+}
+
+void HitFresh()
+{
+    var xs = new List<double>();
+    var self = Environment.ProcessPath!;
+    var selfArgs = new List<string>();
+    if (self.EndsWith("dotnet", StringComparison.Ordinal)) selfArgs.Add(typeof(JitCompiler).Assembly.Location.Replace("Kiln.Jit.dll", "Kiln.Jit.Benchmarks.dll", StringComparison.Ordinal));
+    selfArgs.AddRange(["hit-once", "--cache", Arg("cache"), "--signature", Arg("signature")]);
+    if (Arg("warm").Length > 0) selfArgs.AddRange(["--warm", Arg("warm")]);
+    for (var i = 0; i < Int("reps", 40); i++)
+    {
+        var r = ToolProcess.Run(self, selfArgs);
+        if (r.ExitCode != 0) throw new InvalidOperationException(r.CombinedOutput);
+        xs.Add(JsonDocument.Parse(r.StandardOutput.Trim().Split('\n')[^1]).RootElement.GetProperty("jit_us").GetDouble());
+    }
+    Print(new() { ["kind"] = "hit-fresh", ["warm"] = Arg("warm").Length > 0, ["reps"] = xs.Count, ["jit_us_median"] = Median(xs), ["jit_us_min"] = xs.Min(), ["jit_us_max"] = xs.Max() });
+}
+
+void HitMem()
+{
+    var request = Request(Arg("signature"), 11);
+    var lib = JitCompiler.Default.Jit(request);
+    var calls = Int("calls", 200_000);
+    for (var i = 0; i < calls; i++) JitCompiler.Default.Jit(request); // warm-up: tier-1 JIT of the memo path
+    const int Batch = 1000;
+    var perCall = new List<double>();
+    for (var b = 0; b < calls / Batch; b++)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        for (var i = 0; i < Batch; i++)
+            if (!ReferenceEquals(JitCompiler.Default.Jit(request), lib)) throw new InvalidOperationException("memo returned another library");
+        perCall.Add(Stopwatch.GetElapsedTime(t0).TotalNanoseconds / Batch);
+    }
+    perCall.Sort();
+    // A new but equal request object (same options instance): the realistic call site that rebuilds its request.
+    var fresh = new List<double>();
+    for (var b = 0; b < calls / Batch; b++)
+    {
+        var t0 = Stopwatch.GetTimestamp();
+        for (var i = 0; i < Batch; i++)
+            JitCompiler.Default.Jit(new JitRequest { Signature = request.Signature, CacheDirectory = request.CacheDirectory, Build = options });
+        fresh.Add(Stopwatch.GetElapsedTime(t0).TotalNanoseconds / Batch);
+    }
+    Print(new()
+    {
+        ["kind"] = "hit-mem", ["calls"] = calls, ["jit_ns_median"] = Median(perCall), ["jit_ns_p10"] = perCall[perCall.Count / 10],
+        ["jit_ns_p90"] = perCall[9 * perCall.Count / 10], ["new_request_ns_median"] = Median(fresh),
+    });
+}
+
+void Dump()
+{
+    var dir = Arg("dir");
+    Directory.CreateDirectory(dir);
+    var src = Path.Combine(dir, Arg("signature") + ".cpp");
+    File.WriteAllText(src, Source(11, Arg("signature")));
+    Print(new() { ["kind"] = "dump", ["src"] = src });
+}
+
+static double Median(List<double> xs)
+{
+    var s = xs.Order().ToList();
+    return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
+}
+
+static void Print(Dictionary<string, object> o) => Console.WriteLine(JsonSerializer.Serialize(o));
+
+// The same trivial "form" as the dijitso peer benchmark (shared/peer-bench/jit/djbench_common.py).
+static string Source(int jitable, string signature) => $$"""
+    // generated for signature {{signature}}, jitable {{jitable}}
+    #define DLL_EXPORT extern "C" __attribute__ ((visibility ("default")))
+
+    class bench_interface
+    {
+    public:
+        virtual ~bench_interface() {}
+        virtual int value() const = 0;
+    };
+
+    class bench_impl_{{jitable}}: public bench_interface
+    {
+    public:
+        int value() const { return {{jitable}}; }
+    };
+
+    DLL_EXPORT void * create_{{signature}}()
+    {
+        return new bench_impl_{{jitable}}();
+    }
+
+    DLL_EXPORT int value_of_{{signature}}(void * p)
+    {
+        return static_cast<bench_interface *>(p)->value();
+    }
+
+    """;

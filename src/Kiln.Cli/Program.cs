@@ -1,0 +1,3 @@
+using Kiln.Cli;
+
+return KilnCli.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,81 @@
+using System.Text;
+using Kiln.Jit.Cache;
+
+namespace Kiln.Jit.Building;
+
+/// <summary>
+/// A compile failure recorded under the base key (<c>failures/B.txt</c>) so that other processes fail fast with the same
+/// error instead of compiling again. The record holds the local headers the failed build read (path + SHA-256); when
+/// any of them changes, the record no longer applies. Other inputs change B itself. Cleared by a successful build of
+/// B, by <c>kiln jit clean --failures</c>, or bypassed with <see cref="JitRequest.RetryRecordedFailure"/>.
+/// Format: <c>kiln-jit-failure 1</c>, then <c>signature</c>, <c>command</c>, <c>failure-dir</c>, <c>header SHA PATH</c>
+/// and <c>tail LINE</c> lines (escaped as in manifests).
+/// </summary>
+internal sealed class FailureRecord
+{
+    public const string Magic = "kiln-jit-failure 1";
+
+    public required string Signature { get; init; }
+    public required string Command { get; init; }
+    public required string FailureDirectory { get; init; }
+    public required string OutputTail { get; init; }
+    public IReadOnlyList<(string Sha256, string Path)> Headers { get; init; } = [];
+
+    public string Format()
+    {
+        var b = new StringBuilder();
+        b.Append(Magic).Append('\n');
+        b.Append("signature ").Append(EntryManifest.Escape(Signature)).Append('\n');
+        b.Append("command ").Append(EntryManifest.Escape(Command)).Append('\n');
+        b.Append("failure-dir ").Append(EntryManifest.Escape(FailureDirectory)).Append('\n');
+        foreach (var (sha, path) in Headers)
+            b.Append("header ").Append(sha).Append(' ').Append(EntryManifest.Escape(path)).Append('\n');
+        foreach (var line in OutputTail.Split('\n'))
+            b.Append("tail ").Append(EntryManifest.Escape(line)).Append('\n');
+        return b.ToString();
+    }
+
+    public static FailureRecord? TryRead(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        if (!text.StartsWith(Magic + "\n", StringComparison.Ordinal))
+            return null;
+        string sig = "", command = "", dir = "";
+        var tail = new List<string>();
+        var headers = new List<(string, string)>();
+        foreach (var line in text.Split('\n').Skip(1))
+        {
+            var sp = line.IndexOf(' ', StringComparison.Ordinal);
+            if (sp < 0)
+                continue;
+            var value = line[(sp + 1)..];
+            switch (line[..sp])
+            {
+                case "signature": sig = EntryManifest.Unescape(value); break;
+                case "command": command = EntryManifest.Unescape(value); break;
+                case "failure-dir": dir = EntryManifest.Unescape(value); break;
+                case "tail": tail.Add(EntryManifest.Unescape(value)); break;
+                case "header":
+                    var hs = value.IndexOf(' ', StringComparison.Ordinal);
+                    if (hs > 0)
+                        headers.Add((value[..hs], EntryManifest.Unescape(value[(hs + 1)..])));
+                    break;
+                default: break;
+            }
+        }
+        return new FailureRecord { Signature = sig, Command = command, FailureDirectory = dir, OutputTail = string.Join('\n', tail).TrimEnd(), Headers = headers };
+    }
+
+    /// <summary>True while every recorded header still has the recorded content.</summary>
+    public bool StillApplies() => Headers.All(h => File.Exists(h.Path) && Signatures.KeyInputs.HashFile(h.Path) == h.Sha256);
+
+    public JitCompileException ToException() => new(Signature, Command, OutputTail, FailureDirectory, fromFailureRecord: true);
+}

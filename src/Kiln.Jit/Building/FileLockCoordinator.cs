@@ -1,0 +1,106 @@
+using System.Globalization;
+using Kiln.Jit.Cache;
+
+namespace Kiln.Jit.Building;
+
+/// <summary>
+/// The default coordinator: one <c>flock(2)</c> per base key on <c>locks/B.lock</c>. The kernel releases the lock when
+/// the holder dies (even by SIGKILL), so there is no stale lock to break. The holder writes <c>locks/B.owner</c> (host,
+/// pid, start time) for messages. Waiters poll with exponential back-off from 1 ms to 50 ms, so they take over within
+/// about 50 ms of the holder's death, and give up after the claim's timeout naming the holder.
+/// Lock files are never deleted while the cache is in use (deleting a flock file lets two holders coexist).
+/// </summary>
+public sealed class FileLockCoordinator : IBuildCoordinator
+{
+    private readonly TimeProvider _time;
+
+    /// <summary>Creates the coordinator.</summary>
+    /// <param name="timeProvider">Clock for timeouts and owner records (default: system).</param>
+    public FileLockCoordinator(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+
+    /// <inheritdoc />
+    public async ValueTask<IBuildLease> AcquireAsync(BuildClaim claim, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(claim);
+        var layout = new CacheLayout(claim.CacheDirectory);
+        var lockPath = layout.LockPath(claim.BaseKey);
+        int fd;
+        try
+        {
+            fd = Posix.OpenLockFile(lockPath);
+        }
+        catch (IOException e)
+        {
+            throw new JitCacheException($"cannot open the build lock '{lockPath}': {e.Message}; check that the JIT cache directory is writable", e);
+        }
+        var start = _time.GetTimestamp();
+        var delay = TimeSpan.FromMilliseconds(1);
+        while (true)
+        {
+            var errno = Posix.TryFlock(fd, Posix.LockEx | Posix.LockNb);
+            if (errno == 0)
+                break;
+            if (errno != Posix.EWouldBlock)
+            {
+                Posix.CloseFd(fd);
+                throw new JitCacheException($"cannot lock '{lockPath}' (errno {errno}); the file system may not support flock — use a local cache directory");
+            }
+            if (_time.GetElapsedTime(start) >= claim.Timeout)
+            {
+                Posix.CloseFd(fd);
+                throw new JitLockTimeoutException(
+                    $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(layout.OwnerPath(claim.BaseKey))}; wait longer (JitRequest.LockTimeout) or stop that process");
+            }
+            try
+            {
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Posix.CloseFd(fd);
+                throw;
+            }
+            delay = TimeSpan.FromMilliseconds(Math.Min(50, delay.TotalMilliseconds * 2));
+        }
+        try
+        {
+            layout.WriteAtomically(layout.OwnerPath(claim.BaseKey), string.Create(CultureInfo.InvariantCulture,
+                $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n"));
+        }
+        catch (IOException)
+        {
+            // The owner record only improves messages.
+        }
+        return new Lease(fd);
+    }
+
+    internal static string DescribeOwner(string ownerPath)
+    {
+        try
+        {
+            var fields = File.ReadAllLines(ownerPath).Select(l => l.Split(' ', 2)).Where(p => p.Length == 2)
+                .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
+            var since = fields.TryGetValue("since-unix-ms", out var ms) && long.TryParse(ms, CultureInfo.InvariantCulture, out var v)
+                ? DateTimeOffset.FromUnixTimeMilliseconds(v).ToString("u", CultureInfo.InvariantCulture) : "?";
+            return $"host {fields.GetValueOrDefault("host", "?")} pid {fields.GetValueOrDefault("pid", "?")} since {since}";
+        }
+        catch (IOException)
+        {
+            return "an unknown process";
+        }
+    }
+
+    private sealed class Lease(int fd) : IBuildLease
+    {
+        private int _fd = fd;
+
+        public void Complete(BuildOutcome outcome) { }
+
+        public void Dispose()
+        {
+            var fd = Interlocked.Exchange(ref _fd, -1);
+            if (fd >= 0)
+                Posix.CloseFd(fd); // closing the descriptor releases the flock
+        }
+    }
+}

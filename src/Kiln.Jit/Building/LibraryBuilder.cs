@@ -1,0 +1,280 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text;
+using Kiln.Jit.Cache;
+using Kiln.Jit.Loading;
+using Kiln.Jit.Signatures;
+using Kiln.Toolchain;
+
+namespace Kiln.Jit.Building;
+
+/// <summary>What a successful build published (or found already published under the same full key).</summary>
+internal sealed record BuiltEntry(EntryManifest Manifest, string LibraryPath, nint Handle, double CompileSeconds, bool Compiled);
+
+/// <summary>
+/// Builds one library in a private folder under <c>tmp/</c> (same file system as the cache), test-loads it, writes the
+/// manifest, and publishes every file by <c>rename(2)</c> — manifest last, then the <c>keys/B</c> pointer. Nothing is
+/// ever written into a published file. On a compile error it writes the failure folder and the failure record.
+/// Runs only while the caller holds the key's build lease.
+/// </summary>
+internal static class LibraryBuilder
+{
+    private const int TailLines = 40;
+
+    public static async Task<BuiltEntry> BuildAsync(CacheLayout layout, string signature, JitBuildOptions options,
+        CompilerIdentity compiler, string baseKey, string baseText, GeneratedCode code, IReadOnlyList<JitLibrary> dependencies,
+        bool globalSymbols, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var temp = Path.Combine(layout.Tmp, string.Create(CultureInfo.InvariantCulture,
+            $"{baseKey[..16]}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
+        var includeDir = Path.Combine(temp, "include");
+        Directory.CreateDirectory(includeDir);
+        try
+        {
+            var name = JitSignature.FileName(signature);
+            var header = code.Header ?? "";
+            if (header.Length > 0)
+                await File.WriteAllTextAsync(Path.Combine(includeDir, name + ".h"), header, cancellationToken).ConfigureAwait(false);
+            foreach (var dep in dependencies)
+            {
+                var depHeader = layout.HeaderPath(dep.Key);
+                if (File.Exists(depHeader))
+                    File.Copy(depHeader, Path.Combine(includeDir, JitSignature.HeaderFileName(dep.Signature)), overwrite: true);
+            }
+            var sourceName = name + options.SourceSuffix;
+            var source = Path.Combine(temp, sourceName);
+            await File.WriteAllTextAsync(source, code.Source, cancellationToken).ConfigureAwait(false);
+            var library = Path.Combine(temp, "libkiln-new.so");
+            var depfile = Path.Combine(temp, "deps.d");
+
+            var args = CompileArguments(options, includeDir, source, library, dependencies.Select(d => d.Path));
+            args.InsertRange(args.IndexOf(source), ["-MMD", "-MF", depfile]);
+            var command = ShellQuote.Join(new[] { compiler.ExecutablePath }.Concat(args));
+
+            var started = time.GetTimestamp();
+            ToolProcessResult result;
+            try
+            {
+                result = await ToolProcess.RunAsync(compiler.ExecutablePath, args, temp, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ToolchainException e)
+            {
+                throw new JitRequestException(e.Message, e);
+            }
+            var seconds = time.GetElapsedTime(started).TotalSeconds;
+            var headers = LocalHeaders(depfile, temp, layout, source);
+
+            if (result.ExitCode != 0)
+            {
+                // The private folder is deleted below: name the failure folder's copies in messages instead.
+                var failDirName = layout.FailureDirectory(signature);
+                result = result with
+                {
+                    StandardOutput = result.StandardOutput.Replace(temp, failDirName, StringComparison.Ordinal),
+                    StandardError = result.StandardError.Replace(temp, failDirName, StringComparison.Ordinal),
+                };
+                var tail = Tail(result.CombinedOutput);
+                var failDir = RecordFailure(layout, signature, options, compiler, baseKey, temp, sourceName, name, args, source, library, depfile, command, result, headers, tail);
+                throw new JitCompileException(signature, command, tail, failDir, fromFailureRecord: false)
+                {
+                    Data = { ["compile-seconds"] = seconds },
+                };
+            }
+
+            var depKeys = dependencies.Select(d => (d.Key, d.Signature)).ToList();
+            var key = KeyInputs.FullKey(baseText, headers, depKeys);
+
+            var handle = NativeLoader.TryLoad(library, globalSymbols, out var loadError);
+            if (handle == 0)
+                throw new JitException($"the library built for '{signature}' does not load: {loadError}; check the libraries it links ({string.Join(' ', options.Libraries)}) and the generated code");
+
+            var size = new FileInfo(library).Length;
+            var manifest = new EntryManifest
+            {
+                Key = key,
+                BaseKey = baseKey,
+                Signature = signature,
+                CreatedUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
+                LibrarySize = size,
+                LibrarySha256 = KeyInputs.HashFile(library),
+                CompileSeconds = seconds,
+                Command = command,
+                SourceFile = options.SourceRetention switch
+                {
+                    SourceRetention.Keep => key + options.SourceSuffix,
+                    SourceRetention.Gzip => key + options.SourceSuffix + ".gz",
+                    _ => "",
+                },
+                Headers = headers,
+                Dependencies = depKeys,
+                InputText = baseText,
+            };
+
+            // Publish: payload files first, the manifest (the commit point) last, then the pointer from B.
+            if (header.Length > 0)
+                Posix.Rename(Path.Combine(includeDir, name + ".h"), layout.HeaderPath(key));
+            switch (options.SourceRetention)
+            {
+                case SourceRetention.Keep:
+                    Posix.Rename(source, Path.Combine(layout.Src, manifest.SourceFile));
+                    break;
+                case SourceRetention.Gzip:
+                    var gz = source + ".gz";
+                    await using (var input = File.OpenRead(source))
+                    await using (var output = File.Create(gz))
+                    await using (var zip = new GZipStream(output, CompressionLevel.Fastest))
+                        await input.CopyToAsync(zip, cancellationToken).ConfigureAwait(false);
+                    Posix.Rename(gz, Path.Combine(layout.Src, manifest.SourceFile));
+                    break;
+                default:
+                    break;
+            }
+            var log = Path.Combine(temp, "build.log");
+            await File.WriteAllTextAsync(log, command + "\n\n" + result.CombinedOutput, cancellationToken).ConfigureAwait(false);
+            Posix.Rename(log, layout.LogPath(key));
+            var finalLibrary = layout.LibraryPath(key);
+            Posix.Rename(library, finalLibrary);
+            var manifestTemp = Path.Combine(temp, "manifest.txt");
+            await File.WriteAllTextAsync(manifestTemp, manifest.Format(), cancellationToken).ConfigureAwait(false);
+            Posix.Rename(manifestTemp, layout.ManifestPath(key));
+            layout.WriteAtomically(layout.KeyPointerPath(baseKey), key + "\n");
+            if (File.Exists(layout.FailureRecordPath(baseKey)))
+                File.Delete(layout.FailureRecordPath(baseKey));
+            return new BuiltEntry(manifest, finalLibrary, handle, seconds, Compiled: true);
+        }
+        finally
+        {
+            TryDeleteDirectory(temp);
+        }
+    }
+
+    /// <summary>The compiler arguments (after the executable) for building <paramref name="library"/>.</summary>
+    internal static List<string> CompileArguments(JitBuildOptions options, string includeDir, string source, string library,
+        IEnumerable<string> dependencyLibraries)
+    {
+        var args = new List<string>(options.Flags) { "-shared", "-fPIC", "-I" + includeDir };
+        args.AddRange(options.IncludeDirectories.Select(d => "-I" + d));
+        args.Add(source);
+        args.Add("-o");
+        args.Add(library);
+        args.AddRange(dependencyLibraries);
+        foreach (var d in options.LibraryDirectories)
+        {
+            args.Add("-L" + d);
+            args.Add("-Wl,-rpath," + d);
+        }
+        args.AddRange(options.Libraries.Select(l => "-l" + l));
+        return args;
+    }
+
+    /// <summary>Local headers read by the build: depfile prerequisites minus the source, the private folder and the
+    /// cache's own include/ (dependency headers are keyed through the dependencies' keys). -MMD already omits system
+    /// headers.</summary>
+    internal static List<(string Sha256, string Path)> LocalHeaders(string depfile, string temp, CacheLayout layout, string source)
+    {
+        var list = new List<(string, string)>();
+        if (!File.Exists(depfile))
+            return list;
+        Depfile parsed;
+        try
+        {
+            parsed = Depfile.Read(depfile);
+        }
+        catch (DepfileFormatException)
+        {
+            return list;
+        }
+        var tempPrefix = temp + Path.DirectorySeparatorChar;
+        var includePrefix = layout.Include + Path.DirectorySeparatorChar;
+        foreach (var p in parsed.Prerequisites)
+        {
+            var full = Path.GetFullPath(p, temp);
+            if (full == source || full.StartsWith(tempPrefix, StringComparison.Ordinal) || full.StartsWith(includePrefix, StringComparison.Ordinal))
+                continue;
+            if (File.Exists(full))
+                list.Add((KeyInputs.HashFile(full), full));
+        }
+        return list;
+    }
+
+    private static string RecordFailure(CacheLayout layout, string signature, JitBuildOptions options, CompilerIdentity compiler,
+        string baseKey, string temp, string sourceName, string name, List<string> args, string source, string library,
+        string depfile, string command, ToolProcessResult result, List<(string, string)> headers, string tail)
+    {
+        var finalDir = layout.FailureDirectory(signature);
+        var staging = Path.Combine(layout.Tmp, "fail-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(staging);
+        File.Copy(source, Path.Combine(staging, sourceName));
+        var stagingInclude = Path.Combine(staging, "include");
+        Directory.CreateDirectory(stagingInclude);
+        foreach (var f in Directory.EnumerateFiles(Path.Combine(temp, "include")))
+            File.Copy(f, Path.Combine(stagingInclude, Path.GetFileName(f)));
+        File.WriteAllText(Path.Combine(staging, "command.txt"), command + "\n");
+        File.WriteAllText(Path.Combine(staging, "error.log"), result.CombinedOutput);
+        var env = new StringBuilder();
+        foreach (var entry in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+                     .Select(e => (Key: (string)e.Key, Value: (string?)e.Value ?? "")).OrderBy(e => e.Key, StringComparer.Ordinal))
+            env.Append(entry.Key).Append('=').Append(entry.Value.Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
+        File.WriteAllText(Path.Combine(staging, "environment.txt"), env.ToString());
+
+        // recompile.sh: the same command with the private paths mapped into this folder.
+        var replayArgs = args.Where(a => a != "-MMD" && a != "-MF" && a != depfile)
+            .Select(a => a == source ? sourceName
+                : a == library ? "libkiln-recompile.so"
+                : a == "-I" + Path.Combine(temp, "include") ? "-Iinclude"
+                : a).ToList();
+        var script = new StringBuilder();
+        script.Append("#!/bin/sh\n");
+        script.Append("# Reproduces the failed JIT build of signature '").Append(signature.Replace("\n", " ", StringComparison.Ordinal)).Append("' (written by Kiln.Jit).\n");
+        script.Append("# The original command (private build folder since deleted) is in command.txt; the compiler output in error.log.\n");
+        script.Append("cd \"$(dirname \"$0\")\" || exit 1\n");
+        script.Append("exec ").Append(ShellQuote.Join(new[] { compiler.ExecutablePath }.Concat(replayArgs))).Append('\n');
+        var scriptPath = Path.Combine(staging, "recompile.sh");
+        File.WriteAllText(scriptPath, script.ToString());
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(scriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        File.WriteAllText(Path.Combine(staging, "README"),
+            "Run ./recompile.sh to reproduce the build failure; command.txt holds the exact original command,\n" +
+            "environment.txt the environment of the failing process, error.log the compiler output.\n");
+
+        // Replace an older failure folder of the same signature: move it aside, move the new one in, delete the old.
+        if (Directory.Exists(finalDir))
+        {
+            var aside = Path.Combine(layout.Quarantine, Path.GetFileName(finalDir) + "." + Guid.NewGuid().ToString("N")[..8]);
+            if (Posix.TryRename(finalDir, aside))
+                TryDeleteDirectory(aside);
+        }
+        if (!Posix.TryRename(staging, finalDir))
+            TryDeleteDirectory(staging);
+
+        var record = new FailureRecord
+        {
+            Signature = signature, Command = command, FailureDirectory = finalDir, OutputTail = tail, Headers = headers,
+        };
+        layout.WriteAtomically(layout.FailureRecordPath(baseKey), record.Format());
+        _ = options;
+        _ = name;
+        return finalDir;
+    }
+
+    private static string Tail(string output)
+    {
+        var lines = output.TrimEnd().Split('\n');
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - TailLines)));
+    }
+
+    internal static void TryDeleteDirectory(string dir)
+    {
+        try
+        {
+            if (Directory.Exists(dir))
+                Directory.Delete(dir, recursive: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Trace.TraceWarning($"Kiln.Jit: could not remove '{dir}': {e.Message}");
+        }
+    }
+}

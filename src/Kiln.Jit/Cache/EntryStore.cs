@@ -1,0 +1,106 @@
+using Kiln.Jit.Signatures;
+
+namespace Kiln.Jit.Cache;
+
+/// <summary>
+/// Reads and checks published entries. Checks, cheapest first: pointer and manifest present and complete; the manifest's
+/// key inputs equal the caller's (a mismatch means corruption or a hash collision); every recorded local header still
+/// has its recorded SHA-256; the library has the recorded size and (with full verification) SHA-256.
+/// Cost of a check (see docs/jit.md): two small file reads, one stat per header plus hashing its content, one stat
+/// of the library, and with full verification one SHA-256 pass over the library (≈ 2 µs per KiB here).
+/// </summary>
+internal static class EntryStore
+{
+    public static string? ReadPointer(CacheLayout layout, string baseKey)
+    {
+        try
+        {
+            var text = File.ReadAllText(layout.KeyPointerPath(baseKey)).Trim();
+            return text.Length == 64 ? text : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public static EntryManifest? ReadManifest(CacheLayout layout, string key, out bool present)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(layout.ManifestPath(key));
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            present = false;
+            return null;
+        }
+        present = true;
+        return EntryManifest.TryParse(text);
+    }
+
+    /// <summary>Checks the entry <paramref name="key"/>; <paramref name="expectedInputs"/> null skips the input comparison.</summary>
+    public static EntryCheck Check(CacheLayout layout, string key, string? expectedBaseKey, string? expectedInputs, bool fullVerification)
+    {
+        var manifest = ReadManifest(layout, key, out var present);
+        if (!present)
+            return EntryCheck.Missing;
+        if (manifest is null)
+            return new EntryCheck(EntryState.Corrupt, "manifest is incomplete or unreadable", null);
+        if (manifest.Key != key || (expectedBaseKey is not null && manifest.BaseKey != expectedBaseKey))
+            return new EntryCheck(EntryState.Corrupt, "manifest names another key", manifest);
+        if (expectedInputs is not null && manifest.InputText != expectedInputs)
+            return new EntryCheck(EntryState.Corrupt, "manifest's key inputs differ from the request's (corruption or hash collision)", manifest);
+        foreach (var (sha, path) in manifest.Headers)
+        {
+            if (!File.Exists(path))
+                return new EntryCheck(EntryState.Stale, $"header '{path}' is gone", manifest);
+            if (KeyInputs.HashFile(path) != sha)
+                return new EntryCheck(EntryState.Stale, $"header '{path}' changed", manifest);
+        }
+        var library = new FileInfo(layout.LibraryPath(key));
+        if (!library.Exists)
+            return new EntryCheck(EntryState.Corrupt, "library file is missing", manifest);
+        if (library.Length != manifest.LibrarySize)
+            return new EntryCheck(EntryState.Corrupt, $"library is {library.Length} bytes, manifest says {manifest.LibrarySize} (truncated or replaced)", manifest);
+        if (fullVerification && KeyInputs.HashFile(library.FullName) != manifest.LibrarySha256)
+            return new EntryCheck(EntryState.Corrupt, "library content does not match its SHA-256 in the manifest", manifest);
+        return new EntryCheck(EntryState.Valid, "ok", manifest);
+    }
+
+    /// <summary>Moves an entry's manifest and files into <c>quarantine/</c> (then deletes them) and drops the pointer to
+    /// it. Call only while holding the entry's build lease. Processes that already loaded the library keep their mapping.</summary>
+    public static void Quarantine(CacheLayout layout, string key, string? baseKey)
+    {
+        Directory.CreateDirectory(layout.Quarantine);
+        var stamp = Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
+        var files = new List<string> { layout.ManifestPath(key), layout.LibraryPath(key), layout.HeaderPath(key), layout.LogPath(key) };
+        files.AddRange(layout.SourcePaths(key));
+        foreach (var file in files)
+        {
+            var aside = Path.Combine(layout.Quarantine, Path.GetFileName(file) + "." + stamp);
+            if (Posix.TryRename(file, aside))
+            {
+                try { File.Delete(aside); } catch (IOException) { }
+            }
+        }
+        if (baseKey is not null && ReadPointer(layout, baseKey) == key)
+        {
+            try { File.Delete(layout.KeyPointerPath(baseKey)); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>Marks an entry as used now (approximate LRU): sets the manifest's mtime; never writes its content.</summary>
+    public static void Touch(CacheLayout layout, string key, TimeProvider time)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(layout.ManifestPath(key), time.GetUtcNow().UtcDateTime);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A read-only cache still serves hits; LRU order just does not advance.
+        }
+    }
+}

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Text;
+using Kiln.Jit.Signatures;
+using Kiln.Toolchain;
+
+namespace Kiln.Jit.Cache;
+
+/// <summary>
+/// Compiler identities, probed once per process (per compiler stat identity) and cached on disk in <c>probes/P.txt</c> with
+/// P = SHA-256(compiler stat identity + language + flags). The rule: a fresh process only stats the compiler; when the
+/// compiler's device, inode, size or mtime change (reinstall, upgrade, a different file behind the same path), the
+/// probe runs again. A compiler changed in place with all four preserved is not noticed — clear <c>probes/</c>.
+/// </summary>
+internal static class ProbeCache
+{
+    private static readonly ConcurrentDictionary<string, CompilerIdentity> Memo = new(StringComparer.Ordinal);
+
+    public static CompilerIdentity Get(CacheLayout layout, string compilerPath, SourceLanguage language, IReadOnlyList<string> flags)
+    {
+        // One stat per slow-path request: a compiler replaced while the process runs is noticed too.
+        FileStamp stamp;
+        try
+        {
+            stamp = FileStamp.Of(compilerPath);
+        }
+        catch (FileNotFoundException e)
+        {
+            throw new JitRequestException($"compiler '{compilerPath}' disappeared; reinstall it or choose another compiler", e);
+        }
+        var memoKey = stamp + "\u0001" + language + "\u0001" + string.Join('\u0002', flags) + "\u0001" + layout.Root;
+        if (Memo.TryGetValue(memoKey, out var known))
+            return known;
+        var probeText = new StringBuilder();
+        CanonicalText.Append(probeText, "stamp", stamp.ToString());
+        CanonicalText.Append(probeText, "language", language.ToString());
+        CanonicalText.AppendList(probeText, "flags", flags);
+        var probePath = Path.Combine(layout.Probes, KeyInputs.Hash(probeText.ToString()) + ".txt");
+        CompilerIdentity? identity = null;
+        if (File.Exists(probePath))
+            identity = TryParse(File.ReadAllText(probePath), stamp);
+        if (identity is null)
+        {
+            try
+            {
+                identity = CompilerIdentity.Probe(compilerPath, language, flags);
+            }
+            catch (ToolchainException e)
+            {
+                throw new JitRequestException(e.Message, e);
+            }
+            try
+            {
+                Directory.CreateDirectory(layout.Probes);
+                Directory.CreateDirectory(layout.Tmp);
+                layout.WriteAtomically(probePath, Format(identity));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // A read-only cache still works; the probe is simply repeated by the next process.
+            }
+        }
+        Memo[memoKey] = identity;
+        return identity;
+    }
+
+    private static string Format(CompilerIdentity id)
+    {
+        var b = new StringBuilder();
+        b.Append("kiln-compiler-probe 1\n");
+        b.Append("family ").Append(id.Family).Append('\n');
+        b.Append("target ").Append(EntryManifest.Escape(id.Target)).Append('\n');
+        b.Append("macros ").Append(id.PredefinedMacrosSha256).Append('\n');
+        b.Append("version ").Append(EntryManifest.Escape(id.VersionOutput)).Append('\n');
+        foreach (var f in id.ExpandedFlags)
+            b.Append("flag ").Append(EntryManifest.Escape(f)).Append('\n');
+        b.Append("end\n");
+        return b.ToString();
+    }
+
+    private static CompilerIdentity? TryParse(string text, FileStamp stamp)
+    {
+        if (!text.StartsWith("kiln-compiler-probe 1\n", StringComparison.Ordinal) || !text.EndsWith("end\n", StringComparison.Ordinal))
+            return null;
+        var family = CompilerFamily.Unknown;
+        string target = "", macros = "", version = "";
+        var flags = new List<string>();
+        foreach (var line in text.Split('\n'))
+        {
+            var sp = line.IndexOf(' ', StringComparison.Ordinal);
+            if (sp < 0)
+                continue;
+            var value = EntryManifest.Unescape(line[(sp + 1)..]);
+            switch (line[..sp])
+            {
+                case "family": _ = Enum.TryParse(value, out family); break;
+                case "target": target = value; break;
+                case "macros": macros = value; break;
+                case "version": version = value; break;
+                case "flag": flags.Add(value); break;
+                default: break;
+            }
+        }
+        return macros.Length == 0 ? null : new CompilerIdentity(stamp, family, version, target, macros, flags);
+    }
+
+    internal static void ClearMemo() => Memo.Clear();
+
+    internal static int MemoCount => Memo.Count;
+
+    internal static string Describe(CompilerIdentity id) =>
+        string.Create(CultureInfo.InvariantCulture, $"{id.ExecutablePath} ({id.Family}, {id.Target})");
+}

@@ -1,0 +1,78 @@
+using System.Globalization;
+using System.Text;
+
+namespace Kiln.Jit.Cache;
+
+/// <summary>
+/// Reads and adds to <c>stats.txt</c> (<c>name value</c> lines). Additions take <c>locks/stats.lock</c> (flock), read,
+/// add, and replace the file by rename, so concurrent processes never lose each other's counts. Hits are gathered in
+/// memory and added on the next miss and at process exit (a process killed with SIGKILL loses its unflushed hits).
+/// </summary>
+internal static class StatisticsStore
+{
+    public static CacheStatistics Read(CacheLayout layout)
+    {
+        if (!File.Exists(layout.StatsFile))
+            return CacheStatistics.Zero;
+        long hits = 0, misses = 0, compiles = 0, failures = 0, bytes = 0, rebuilds = 0, evictions = 0;
+        double seconds = 0;
+        foreach (var line in File.ReadAllLines(layout.StatsFile))
+        {
+            var parts = line.Split(' ', 2);
+            if (parts.Length != 2)
+                continue;
+            var v = parts[1];
+            switch (parts[0])
+            {
+                case "hits": _ = long.TryParse(v, CultureInfo.InvariantCulture, out hits); break;
+                case "misses": _ = long.TryParse(v, CultureInfo.InvariantCulture, out misses); break;
+                case "compiles": _ = long.TryParse(v, CultureInfo.InvariantCulture, out compiles); break;
+                case "compile-failures": _ = long.TryParse(v, CultureInfo.InvariantCulture, out failures); break;
+                case "compile-seconds": _ = double.TryParse(v, CultureInfo.InvariantCulture, out seconds); break;
+                case "bytes-built": _ = long.TryParse(v, CultureInfo.InvariantCulture, out bytes); break;
+                case "rebuilds": _ = long.TryParse(v, CultureInfo.InvariantCulture, out rebuilds); break;
+                case "evictions": _ = long.TryParse(v, CultureInfo.InvariantCulture, out evictions); break;
+                default: break;
+            }
+        }
+        return new CacheStatistics(hits, misses, compiles, failures, seconds, bytes, rebuilds, evictions);
+    }
+
+    public static void Add(CacheLayout layout, CacheStatistics delta)
+    {
+        if (delta.IsZero)
+            return;
+        Directory.CreateDirectory(layout.Locks);
+        var fd = Posix.OpenLockFile(Path.Combine(layout.Locks, "stats.lock"));
+        try
+        {
+            _ = Posix.TryFlock(fd, Posix.LockEx);
+            var sum = Read(layout).Add(delta);
+            layout.WriteAtomically(layout.StatsFile, Format(sum));
+        }
+        finally
+        {
+            Posix.CloseFd(fd);
+        }
+    }
+
+    public static void Reset(CacheLayout layout)
+    {
+        if (File.Exists(layout.StatsFile))
+            File.Delete(layout.StatsFile);
+    }
+
+    private static string Format(CacheStatistics s)
+    {
+        var b = new StringBuilder();
+        b.Append(CultureInfo.InvariantCulture, $"hits {s.Hits}\n");
+        b.Append(CultureInfo.InvariantCulture, $"misses {s.Misses}\n");
+        b.Append(CultureInfo.InvariantCulture, $"compiles {s.Compiles}\n");
+        b.Append(CultureInfo.InvariantCulture, $"compile-failures {s.CompileFailures}\n");
+        b.Append(CultureInfo.InvariantCulture, $"compile-seconds {s.CompileSeconds:0.######}\n");
+        b.Append(CultureInfo.InvariantCulture, $"bytes-built {s.BytesBuilt}\n");
+        b.Append(CultureInfo.InvariantCulture, $"rebuilds {s.Rebuilds}\n");
+        b.Append(CultureInfo.InvariantCulture, $"evictions {s.Evictions}\n");
+        return b.ToString();
+    }
+}

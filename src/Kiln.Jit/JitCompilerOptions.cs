@@ -1,0 +1,21 @@
+using Kiln.Jit.Building;
+
+namespace Kiln.Jit;
+
+/// <summary>Process-wide settings of a <see cref="JitCompiler"/>.</summary>
+public sealed class JitCompilerOptions
+{
+    /// <summary>Who builds a missing key and how others wait (default: <see cref="FileLockCoordinator"/>).</summary>
+    public IBuildCoordinator? Coordinator { get; init; }
+
+    /// <summary>Clock for timeouts, manifests and LRU marks (default: system).</summary>
+    public TimeProvider? TimeProvider { get; init; }
+
+    /// <summary>Hash the whole library against its manifest on the first hit in a process (default true). False checks
+    /// only the size (a same-size corruption is then caught only if the loader rejects the file).</summary>
+    public bool VerifyLibraryContent { get; init; } = true;
+
+    /// <summary>After each build, evict least-recently-used entries until the cache is at most this many bytes
+    /// (null: no limit; <c>KILN_JIT_CACHE_MAX_BYTES</c> sets it for <see cref="JitCompiler.Default"/>).</summary>
+    public long? MaxCacheBytes { get; init; }
+}

@@ -1,0 +1,57 @@
+using System.Security.Cryptography;
+using System.Text;
+using Kiln.Toolchain;
+
+namespace Kiln.Jit.Signatures;
+
+/// <summary>
+/// The complete key of a library, in two stages.
+/// <para>Base key B = SHA-256 of the canonical text of: Kiln's key-format version, the caller's signature, the build
+/// options (language, flags with <c>-march=native</c> expanded, include and library dirs, libraries), and the compiler
+/// identity (resolved path, <c>--version</c> output, target triple, hash of the empty-file preprocess output).</para>
+/// <para>Full key K = SHA-256 of B's text plus every local header the build read (path and SHA-256 of its content,
+/// from the depfile) plus the full keys of the jitted dependencies. K names the entry's files; B names the per-key lock
+/// and the pointer to the newest K, because header contents are known only after a build.</para>
+/// </summary>
+internal static class KeyInputs
+{
+    /// <summary>Bumped whenever the key text or the entry format changes meaning.</summary>
+    public const int KeyFormatVersion = 1;
+
+    public static string BaseText(string signature, JitBuildOptions options, CompilerIdentity compiler)
+    {
+        var b = new StringBuilder(512);
+        CanonicalText.Append(b, "kiln-jit-key-format", KeyFormatVersion.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        CanonicalText.Append(b, "signature", signature);
+        CanonicalText.Append(b, "language", options.Language == SourceLanguage.C ? "c" : "c++");
+        CanonicalText.Append(b, "compiler", compiler.ExecutablePath);
+        CanonicalText.Append(b, "compiler-version", compiler.VersionOutput);
+        CanonicalText.Append(b, "compiler-target", compiler.Target);
+        CanonicalText.Append(b, "compiler-predefined-macros-sha256", compiler.PredefinedMacrosSha256);
+        CanonicalText.AppendList(b, "flags", compiler.ExpandedFlags);
+        CanonicalText.AppendList(b, "include-dirs", options.IncludeDirectories);
+        CanonicalText.AppendList(b, "library-dirs", options.LibraryDirectories);
+        CanonicalText.AppendList(b, "libraries", options.Libraries);
+        return b.ToString();
+    }
+
+    public static string FullKey(string baseText, IEnumerable<(string Sha256, string Path)> headers,
+        IEnumerable<(string Key, string Signature)> dependencies)
+    {
+        var b = new StringBuilder(baseText);
+        CanonicalText.Append(b, "entry", "full-key");
+        foreach (var (sha, path) in headers.OrderBy(h => h.Path, StringComparer.Ordinal))
+            CanonicalText.Append(b, "header", sha + " " + path);
+        foreach (var (key, sig) in dependencies)
+            CanonicalText.Append(b, "dependency", key + " " + sig);
+        return Hash(b.ToString());
+    }
+
+    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+
+    public static string HashFile(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}

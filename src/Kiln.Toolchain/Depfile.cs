@@ -1,0 +1,130 @@
+using System.Text;
+
+namespace Kiln.Toolchain;
+
+/// <summary>
+/// A parsed Makefile depfile as gcc and clang write it with <c>-MD</c>/<c>-MMD</c>: rules separated by newlines,
+/// backslash-newline continuations, <c>\ </c> for a space in a name, <c>\#</c> for <c>#</c>, <c>$$</c> for <c>$</c>,
+/// several targets per rule, and the phony header rules of <c>-MP</c>.
+/// </summary>
+public sealed class Depfile
+{
+    private Depfile(IReadOnlyList<DepfileRule> rules) => Rules = rules;
+
+    /// <summary>The rules in file order.</summary>
+    public IReadOnlyList<DepfileRule> Rules { get; }
+
+    /// <summary>
+    /// The real prerequisites: every prerequisite of every non-phony rule, each once, in first-seen order.
+    /// Phony rules add nothing (their targets already appear as prerequisites of the real rule).
+    /// </summary>
+    public IReadOnlyList<string> Prerequisites =>
+        Rules.Where(r => !r.IsPhony).SelectMany(r => r.Prerequisites).Distinct(StringComparer.Ordinal).ToList();
+
+    /// <summary>Reads and parses the depfile at <paramref name="path"/>.</summary>
+    /// <param name="path">The depfile.</param>
+    /// <exception cref="DepfileFormatException">The text is not a depfile.</exception>
+    public static Depfile Read(string path)
+    {
+        try
+        {
+            return Parse(File.ReadAllText(path));
+        }
+        catch (DepfileFormatException e)
+        {
+            throw new DepfileFormatException($"depfile '{path}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>Parses depfile text.</summary>
+    /// <param name="text">The depfile's content.</param>
+    /// <exception cref="DepfileFormatException">A rule has no colon, or a colon has no target.</exception>
+    public static Depfile Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var rules = new List<DepfileRule>();
+        var targets = new List<string>();
+        var prereqs = new List<string>();
+        var word = new StringBuilder();
+        var wordStarted = false;
+        var afterColon = false;
+        var line = 1;
+
+        void EndWord()
+        {
+            if (!wordStarted)
+                return;
+            (afterColon ? prereqs : targets).Add(word.ToString());
+            word.Clear();
+            wordStarted = false;
+        }
+
+        void EndRule()
+        {
+            EndWord();
+            if (targets.Count == 0 && prereqs.Count == 0 && !afterColon)
+                return;
+            if (!afterColon)
+                throw new DepfileFormatException($"line {line}: '{string.Join(' ', targets)}' has no ':'; expected 'target: prerequisites'");
+            if (targets.Count == 0)
+                throw new DepfileFormatException($"line {line}: a rule has no target before ':'");
+            rules.Add(new DepfileRule(targets.ToArray(), prereqs.ToArray()));
+            targets.Clear();
+            prereqs.Clear();
+            afterColon = false;
+        }
+
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var next = i + 1 < text.Length ? text[i + 1] : '\0';
+            switch (c)
+            {
+                case '\\' when next == '\n':
+                    EndWord();
+                    i++;
+                    line++;
+                    break;
+                case '\\' when next == '\r' && i + 2 < text.Length && text[i + 2] == '\n':
+                    EndWord();
+                    i += 2;
+                    line++;
+                    break;
+                case '\\' when next is ' ' or '#':
+                    word.Append(next);
+                    wordStarted = true;
+                    i++;
+                    break;
+                case '$' when next == '$':
+                    word.Append('$');
+                    wordStarted = true;
+                    i++;
+                    break;
+                case ' ' or '\t':
+                    EndWord();
+                    break;
+                case '\r' when next == '\n':
+                    break;
+                case '\n':
+                    EndRule();
+                    line++;
+                    break;
+                case ':' when !afterColon && IsRuleColon(text, i):
+                    EndWord();
+                    afterColon = true;
+                    break;
+                default:
+                    word.Append(c);
+                    wordStarted = true;
+                    break;
+            }
+        }
+        EndRule();
+        return new Depfile(rules);
+    }
+
+    // A colon separates targets from prerequisites when followed by whitespace or end of line;
+    // "C:\x" (drive letter) and "a::b" style names are not separators.
+    private static bool IsRuleColon(string text, int i) =>
+        i + 1 >= text.Length || text[i + 1] is ' ' or '\t' or '\n' or '\r';
+}

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using Kiln.Toolchain;
+
+namespace Kiln.Jit.Tests.Building;
+
+public sealed class LibraryBuilderTests
+{
+    private static JitRequest Broken(JitFixture f, string sig, Action? onGenerate = null, bool retry = false) => new()
+    {
+        Signature = sig,
+        CacheDirectory = f.Cache,
+        RetryRecordedFailure = retry,
+        Generate = s =>
+        {
+            onGenerate?.Invoke();
+            return new GeneratedCode("#define BROKEN 1\n", $"#include \"{JitSignature.HeaderFileName(s)}\"\nthis is not C;\n");
+        },
+    };
+
+    [Fact]
+    public void A_compile_error_raises_with_the_command_and_the_compiler_output_tail()
+    {
+        using var f = new JitFixture();
+        var e = Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Broken(f, "broken1")));
+        Assert.Contains("gcc", e.Command, StringComparison.Ordinal);
+        Assert.Contains("-shared", e.Command, StringComparison.Ordinal);
+        Assert.Contains("error", e.OutputTail, StringComparison.Ordinal);
+        Assert.Contains("broken1", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.False(e.FromFailureRecord);
+        Assert.Empty(Directory.GetFiles(Path.Combine(f.Cache, "lib")));
+    }
+
+    [Fact]
+    public void A_compile_error_leaves_a_failure_folder_whose_recompile_script_reproduces_it()
+    {
+        using var f = new JitFixture();
+        var e = Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Broken(f, "broken2")));
+        var dir = e.FailureDirectory;
+        Assert.Equal("jitfailure-broken2", Path.GetFileName(dir));
+        Assert.True(File.Exists(Path.Combine(dir, "broken2.c")));
+        Assert.True(File.Exists(Path.Combine(dir, "include", "broken2.h")));
+        Assert.Contains("-shared", File.ReadAllText(Path.Combine(dir, "command.txt")), StringComparison.Ordinal);
+        Assert.Contains("PATH=", File.ReadAllText(Path.Combine(dir, "environment.txt")), StringComparison.Ordinal);
+        var script = Path.Combine(dir, "recompile.sh");
+        Assert.True((File.GetUnixFileMode(script) & UnixFileMode.UserExecute) != 0);
+        var r = ToolProcess.Run(script, [], f.Root);
+        Assert.NotEqual(0, r.ExitCode);
+        Assert.Contains("error", r.StandardError, StringComparison.Ordinal);
+        Assert.Contains("this", r.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_recorded_failure_makes_the_next_request_fail_fast_without_generating()
+    {
+        using var f = new JitFixture();
+        Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Broken(f, "broken3")));
+        var calls = 0;
+        var e = Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Broken(f, "broken3", () => calls++)));
+        Assert.True(e.FromFailureRecord);
+        Assert.Equal(0, calls);
+        Assert.Contains("error", e.OutputTail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_recorded_failure_is_retried_on_request_and_cleared_by_a_fixed_build()
+    {
+        using var f = new JitFixture();
+        Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Broken(f, "broken4")));
+        var calls = 0;
+        Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Broken(f, "broken4", () => calls++, retry: true)));
+        Assert.Equal(1, calls);
+        var fixedLib = new JitCompiler().Jit(new JitRequest { Signature = "broken4", CacheDirectory = f.Cache, RetryRecordedFailure = true, Generate = s => JitFixture.ValueCode(s, 8) });
+        Assert.Equal(8, JitFixture.CallValue(fixedLib));
+        Assert.Empty(Directory.GetFiles(Path.Combine(f.Cache, "failures"), "*.txt"));
+    }
+
+    [Fact]
+    public void A_recorded_failure_no_longer_applies_when_a_header_it_read_changes()
+    {
+        using var f = new JitFixture();
+        var header = f.Write("inc/cfg.h", "#define VALUE this is broken\n");
+        var options = new JitBuildOptions { IncludeDirectories = [Path.GetDirectoryName(header)!] };
+        JitRequest R() => new()
+        {
+            Signature = "broken5", CacheDirectory = f.Cache, Build = options,
+            Generate = _ => new GeneratedCode("", "#include \"cfg.h\"\nint kiln_value(void) { return VALUE; }\n"),
+        };
+        Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(R()));
+        File.WriteAllText(header, "#define VALUE 5\n");
+        Assert.Equal(5, JitFixture.CallValue(new JitCompiler().Jit(R())));
+    }
+
+    [Fact]
+    public void Another_process_fails_fast_with_the_same_error()
+    {
+        using var f = new JitFixture();
+        var first = JitFixture.RunHost("--cache", f.Cache, "--signature", "brokenP", "--broken");
+        var second = JitFixture.RunHost("--cache", f.Cache, "--signature", "brokenP", "--broken");
+        Assert.False(first.GetProperty("ok").GetBoolean());
+        Assert.Equal("JitCompileException", second.GetProperty("error").GetString());
+        Assert.Contains("recorded failure", second.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_command_line_holds_flags_shared_fpic_includes_and_libraries_in_order()
+    {
+        var options = new JitBuildOptions { Flags = ["-O3"], IncludeDirectories = ["/opt/inc"], LibraryDirectories = ["/opt/lib"], Libraries = ["m"] };
+        var args = Kiln.Jit.Building.LibraryBuilder.CompileArguments(options, "/t/include", "/t/x.c", "/t/lib.so", ["/c/lib/libkiln-d.so"]);
+        Assert.Equal(["-O3", "-shared", "-fPIC", "-I/t/include", "-I/opt/inc", "/t/x.c", "-o", "/t/lib.so", "/c/lib/libkiln-d.so",
+            "-L/opt/lib", "-Wl,-rpath,/opt/lib", "-lm"], args);
+    }
+
+    [Fact]
+    public void A_library_that_does_not_load_is_not_published()
+    {
+        using var f = new JitFixture();
+        var e = Assert.Throws<JitException>(() => new JitCompiler().Jit(new JitRequest
+        {
+            Signature = "unloadable", CacheDirectory = f.Cache,
+            Generate = _ => new GeneratedCode("", "extern int kiln_missing_symbol;\nint kiln_value(void) { return kiln_missing_symbol; }\n"),
+        }));
+        Assert.Contains("does not load", e.Message, StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(f.Cache, "manifest")));
+        _ = Stopwatch.StartNew();
+    }
+}
