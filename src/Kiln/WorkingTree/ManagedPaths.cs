@@ -16,7 +16,9 @@ internal static class ManagedPaths
     public static TreePath? ToManaged(TreePath path, string rootNative, IFileSystem fs, bool allowTemporary = false)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var root = TreePath.Parse(rootNative.EndsWith('/') ? rootNative : rootNative + "/");
+        ArgumentNullException.ThrowIfNull(rootNative);
+        rootNative = WithTrailingSlash(rootNative);
+        var root = TreePath.Parse(rootNative);
         var relative = path;
         if (path.IsAbsolute)
         {
@@ -60,6 +62,12 @@ internal static class ManagedPaths
     }
 
     /// <summary>The absolute native path of a managed-tree path.</summary>
-    public static string Native(TreePath managed, string rootNative) =>
-        managed.IsAbsolute ? managed.AsString() : rootNative + (managed.Parts.Count == 0 ? "" : managed.AsString());
+    public static string Native(TreePath managed, string rootNative)
+    {
+        ArgumentNullException.ThrowIfNull(managed);
+        ArgumentNullException.ThrowIfNull(rootNative);
+        return managed.IsAbsolute ? managed.AsString() : WithTrailingSlash(rootNative) + (managed.Parts.Count == 0 ? "" : managed.AsString());
+    }
+
+    private static string WithTrailingSlash(string rootNative) => rootNative.EndsWith('/') ? rootNative : rootNative + "/";
 }

@@ -40,6 +40,10 @@ internal sealed class ManagementTree : IDisposable
 
     public string TemporaryNative => ManagementNative + "t/";
 
+    // Without the trailing '/', so that lstat sees a file or symbolic link at 't' as what it is (with the '/',
+    // a file is "missing" (ENOTDIR) and a link to a directory is followed).
+    private string TemporaryObjectNative => ManagementNative + "t";
+
     public string ProbeNative => ManagementNative + "o";
 
     public string LockNative => ManagementNative + "lock";
@@ -92,7 +96,7 @@ internal sealed class ManagementTree : IDisposable
         var tree = new ManagementTree(fs, root, processLock);
         try
         {
-            fs.Delete(tree.TemporaryNative);
+            fs.Delete(tree.TemporaryObjectNative);
             fs.CreateDirectory(tree.TemporaryNative);
             if (fs.Lstat(tree.ProbeNative).Kind != FileKind.RegularFile)
                 fs.Delete(tree.ProbeNative);
@@ -163,7 +167,7 @@ internal sealed class ManagementTree : IDisposable
     {
         try
         {
-            _fs.Delete(TemporaryNative);
+            _fs.Delete(TemporaryObjectNative);
         }
         catch (IOException)
         {
