@@ -1,15 +1,35 @@
 using System.CommandLine;
+using Kiln.Cli.Build;
 using Kiln.Cli.Jit;
 
 namespace Kiln.Cli;
 
-/// <summary>The <c>kiln</c> command tree. Each face adds its commands here (today: <c>jit</c>).</summary>
+/// <summary>
+/// The <c>kiln</c> command tree. <c>kiln build …</c> and <c>kiln</c> alone are dispatched before parsing, so that
+/// the script's arguments reach it exactly as given (System.CommandLine would interpret options among them);
+/// the <c>build</c> command is still declared for help and completion.
+/// </summary>
+/// <remarks>Exit status: 0 success; 1 build, script or cache error; 2 usage.</remarks>
 internal static class KilnCli
 {
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit status.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
-        var root = new RootCommand("kiln: explicit builds and a JIT cache of C/C++ shared libraries for .NET");
+        if (args.Length == 0)
+            return BuildCommand.Run([], fromHistory: true, output, error);
+        if (args[0] == "build")
+            return BuildCommand.Run(args[1..], fromHistory: false, output, error);
+
+        var root = new RootCommand("kiln: explicit, explainable builds with C# build scripts, and a JIT cache of C/C++ shared libraries for .NET.\nWithout arguments: repeat the last successful 'kiln build' of this working tree.");
+        var build = new Command("build", "Run a C# build script (default build.cs) in the root of the working tree that contains the current directory")
+        {
+            new Option<bool>("--verbose", "-v") { Description = "Show full stack traces of script errors" },
+            new Argument<string>("script") { Description = "Script path relative to the root ('.cs' appended if missing)", Arity = ArgumentArity.ZeroOrOne },
+            new Argument<string[]>("script-arguments") { Description = "Arguments passed to the script", Arity = ArgumentArity.ZeroOrMore },
+        };
+        root.Add(build);
+        root.Add(InitCommand.Create(output, error));
+        root.Add(ExplainCommand.Create(output, error));
         root.Add(JitCommands.Create(output, error));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });

@@ -284,6 +284,47 @@ internal sealed class RunDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads, without writing, the latest successful run and its redos (for <c>kiln explain</c>); null when the
+    /// file does not exist or records no successful run.
+    /// </summary>
+    /// <exception cref="RunDatabaseException">Unreadable or not a Kiln run-database.</exception>
+    public static (RunSummary Run, IReadOnlyList<RedoRecord> Redos)? ReadLatestRun(string path)
+    {
+        if (!File.Exists(path))
+            return null;
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            using var runQuery = connection.CreateCommand();
+            runQuery.CommandText = "SELECT run_id, start_ns, duration_ns, instance_count, redo_count FROM Run WHERE duration_ns IS NOT NULL ORDER BY run_id DESC LIMIT 1";
+            long runId;
+            RunSummary run;
+            using (var reader = runQuery.ExecuteReader())
+            {
+                if (!reader.Read())
+                    return null;
+                runId = reader.GetInt64(0);
+                run = new RunSummary(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4));
+            }
+            using var redoQuery = connection.CreateCommand();
+            redoQuery.CommandText = "SELECT run_id, tool, reason, start_ns, duration_ns FROM Redo WHERE run_id=$r ORDER BY start_ns";
+            redoQuery.Parameters.AddWithValue("$r", runId);
+            var redos = new List<RedoRecord>();
+            using (var reader = redoQuery.ExecuteReader())
+            {
+                while (reader.Read())
+                    redos.Add(new RedoRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
+            }
+            return (run, redos);
+        }
+        catch (SqliteException e)
+        {
+            throw new RunDatabaseException($"could not read run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n  | if you suspect database corruption, remove the run-database file(s): rm -f '{path}'*", e);
+        }
+    }
+
     /// <summary>Commits the run's transaction and starts a new one.</summary>
     public void Commit()
     {

@@ -1,0 +1,140 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Kiln.Cli.Build;
+
+/// <summary>
+/// <c>kiln build [--verbose] [script] [args…]</c> and <c>kiln</c> without arguments: finds the working tree,
+/// changes to its root, compiles the script (or takes it from the cache under <c>.kiln/scripts/</c>), runs it,
+/// and remembers the arguments of a successful run.
+/// </summary>
+/// <remarks>Exit status: 0 success; 1 script could not be run or failed; 2 usage (no arguments and no history).</remarks>
+internal static class BuildCommand
+{
+    /// <summary>Version of the compile settings; part of the cache key.</summary>
+    private const string CompileFormat = "kiln-script-1";
+
+    public static int Run(IReadOnlyList<string> arguments, bool fromHistory, TextWriter output, TextWriter error)
+    {
+        var verbose = false;
+        var args = arguments.ToList();
+        while (args.Count > 0 && args[0] is "--verbose" or "-v")
+        {
+            verbose = true;
+            args.RemoveAt(0);
+        }
+
+        var root = WorkingTreeRoot.Find(Directory.GetCurrentDirectory());
+        if (root is null)
+        {
+            error.WriteLine($"error: current working directory not in a kiln working tree (no '{WorkingTreeRoot.MarkerName}' found)\n  | create one with 'kiln init'");
+            return 1;
+        }
+        Directory.SetCurrentDirectory(root);
+
+        if (fromHistory)
+        {
+            IReadOnlyList<string>? last;
+            try
+            {
+                last = ArgumentHistory.Load(root);
+            }
+            catch (InvalidDataException e)
+            {
+                error.WriteLine("error: " + e.Message);
+                return 1;
+            }
+            if (last is null)
+            {
+                error.WriteLine("usage: kiln [ --help ] [ build [ <script-name> [ <script-parameter> ... ] ] ]");
+                return 2;
+            }
+            error.WriteLine("using arguments of last successful run: " + ArgumentHistory.Render(last));
+            args = [.. last];
+        }
+
+        var scriptArgument = args.Count > 0 ? args[0] : ScriptName.Default;
+        var problem = ScriptName.Problem(scriptArgument);
+        if (problem is not null)
+        {
+            error.WriteLine("error: " + problem);
+            return 1;
+        }
+        var script = ScriptName.Normalize(scriptArgument);
+        var scriptPath = Path.Combine(root, script);
+        if (!File.Exists(scriptPath))
+        {
+            error.WriteLine($"error: not an existing script: {Kiln.Paths.TreePath.Quote(script)}\n  | create it, or name another script: 'kiln build <script>'");
+            return 1;
+        }
+        var scriptArgs = args.Skip(1).ToArray();
+
+        var references = ScriptReferences.For(root);
+        if (references.Local.Count > 0)
+            error.WriteLine($"adding {references.Local.Count} assembly file(s) from '{WorkingTreeRoot.MarkerName}/u/' to the script's references");
+
+        var source = File.ReadAllText(scriptPath);
+        var assemblyPath = CachedAssemblyPath(root, script, source, references);
+        if (!File.Exists(assemblyPath))
+        {
+            var errors = ScriptCompiler.Compile(scriptPath, script, source, references, assemblyPath);
+            if (errors.Count > 0)
+            {
+                foreach (var line in errors)
+                    error.WriteLine(line);
+                return 1;
+            }
+        }
+
+        var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, verbose, error);
+        if (status == 0)
+            ArgumentHistory.Save(root, [script, .. scriptArgs]);
+        return status;
+    }
+
+    /// <summary><c>.kiln/scripts/&lt;key&gt;.dll</c>, key = SHA-256 over format, script path and text, and the reference set.</summary>
+    private static string CachedAssemblyPath(string root, string script, string source, ScriptReferences references)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(CompileFormat + "\n" + script + "\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes(source));
+        hash.AppendData(references.Digest);
+        var key = Convert.ToHexStringLower(hash.GetHashAndReset())[..32];
+        return Path.Combine(root, WorkingTreeRoot.MarkerName, "scripts", key + ".dll");
+    }
+
+    private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error)
+    {
+        var context = new ScriptLoadContext(references);
+        try
+        {
+            var assembly = context.LoadFromAssemblyPath(assemblyPath);
+            var entry = assembly.EntryPoint ?? throw new InvalidOperationException("the script has no entry point (top-level statements)");
+            var result = entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [scriptArgs]);
+            return result switch
+            {
+                int code => code,
+                Task<int> task => task.GetAwaiter().GetResult(),
+                Task task => Await(task),
+                _ => 0,
+            };
+        }
+        catch (Exception e)
+        {
+            var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
+            error.WriteLine(ScriptFailure.Render(inner, scriptPath, script, verbose));
+            return 1;
+        }
+        finally
+        {
+            context.Unload();
+        }
+    }
+
+    private static int Await(Task task)
+    {
+        task.GetAwaiter().GetResult();
+        return 0;
+    }
+}
