@@ -32,6 +32,13 @@ internal static class KilnCli
         root.Add(ExplainCommand.Create(output, error));
         root.Add(JitCommands.Create(output, error));
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors)
+                error.WriteLine("error: " + e.Message);
+            error.WriteLine("  | see 'kiln --help'");
+            return 2;
+        }
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
     }
 }

@@ -40,6 +40,12 @@ public sealed class Configuration
     /// <summary>Whether helpers' uncaptured output goes to this process's streams by default. Default true.</summary>
     public bool HelperInheritsOutputByDefault { get; set; } = true;
 
+    /// <summary>Called (on any thread) when a redo starts or completes; the <c>kiln</c> command draws its progress line from it.</summary>
+    public Action<RedoProgress>? Progress { get; set; }
+
+    /// <summary>Called when a root context is left successfully, with the run's figures.</summary>
+    public Action<Store.RunSummary>? RunCompleted { get; set; }
+
     /// <summary>The clock (a fake one in tests).</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

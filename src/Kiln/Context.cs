@@ -192,6 +192,7 @@ public sealed partial class Context : IDisposable
             if (successful)
             {
                 run.Database.FinishRun(run.ElapsedNs, run.InstanceCount, run.RedoCount);
+                run.Configuration.RunCompleted?.Invoke(new RunSummary(0, run.ElapsedNs, run.InstanceCount, run.RedoCount));
                 if (run.Configuration.LatestRunSummaryMaxCount > 0)
                     RunSummaryReport.Write(run, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
             }

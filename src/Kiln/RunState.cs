@@ -24,6 +24,10 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public int RedoCount;
 
+    public int RedosStarted;
+
+    public int RedosCompleted;
+
     /// <summary>Pending redos by tool-instance id: a second start of the same instance waits for the first.</summary>
     public ConcurrentDictionary<long, Task> PendingByInstance { get; } = new();
 

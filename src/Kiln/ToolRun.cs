@@ -198,6 +198,28 @@ internal static class ToolRun
         var result = (T)tool.CopyForResult();
         foreach (var (role, value) in nonExplicitEnv)
             role.Property.SetValue(result, value);
+        var description = tool.ToString();
+        run.Configuration.Progress?.Invoke(new RedoProgress(Interlocked.Increment(ref run.RedosStarted), Volatile.Read(ref run.RedosCompleted), description));
+        try
+        {
+            return await RedoAndRecordAsync(context, descriptor, tool, result, instanceId, reason, explicitInputs, previousNonExplicit, outputs, envDigest, identity, startNs).ConfigureAwait(false);
+        }
+        finally
+        {
+            run.Configuration.Progress?.Invoke(new RedoProgress(Volatile.Read(ref run.RedosStarted), Interlocked.Increment(ref run.RedosCompleted), description));
+        }
+    }
+
+    private static async Task<T> RedoAndRecordAsync<T>(
+        Context context, ToolDescriptor descriptor, T tool, T result, long instanceId, RedoReason reason,
+        List<ObservedInput> explicitInputs, List<ObservedInput> previousNonExplicit,
+        List<(RoleDescriptor Role, TreePath Path, FileMemo Memo)> outputs, byte[] envDigest, ToolIdentity identity, long startNs) where T : Tool<T>
+    {
+        var run = context.Run;
+        var fs = run.FileSystem;
+        var root = context.RootPath;
+        var levels = run.Configuration.Levels;
+        var log = run.Configuration.Log;
         var timeAtStart = run.Tree.WorkingTreeTimeNs();
         log.Inform($"start redo for tool instance {instanceId}", levels.RedoStart, withTime: true);
         var redoContext = new EngineRedoContext(context, descriptor, tool);

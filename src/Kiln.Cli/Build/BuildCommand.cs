@@ -87,7 +87,7 @@ internal static class BuildCommand
             }
         }
 
-        var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, verbose, error);
+        var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, verbose, error, Console.Error);
         if (status == 0)
             ArgumentHistory.Save(root, [script, .. scriptArgs]);
         return status;
@@ -104,9 +104,22 @@ internal static class BuildCommand
         return Path.Combine(root, WorkingTreeRoot.MarkerName, "scripts", key + ".dll");
     }
 
-    private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error)
+    private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error, TextWriter diagnostics)
     {
         var context = new ScriptLoadContext(references);
+        var configuration = Configuration.Default;
+        var log = configuration.Log;
+        TerminalWriter? terminal = null;
+        var previousOutput = log.Output;
+        if (ReferenceEquals(diagnostics, Console.Error) && TerminalWriter.IsWanted())
+        {
+            terminal = new TerminalWriter(diagnostics);
+            log.SetOutput(terminal);
+            configuration.Progress = p => terminal.ShowProgress(p.Completed == p.Started ? "" : $"[{p.Completed}/{p.Started}] {p.Tool}");
+        }
+        configuration.RunCompleted = run => log.Inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"run: {run.RedoCount} redo(s), {run.ToolInstanceCount - run.RedoCount} up to date, {run.DurationNs / 1e9:0.000} s"),
+            configuration.Levels.RunSummary);
         try
         {
             var assembly = context.LoadFromAssemblyPath(assemblyPath);
@@ -129,6 +142,13 @@ internal static class BuildCommand
         finally
         {
             context.Unload();
+            configuration.Progress = null;
+            configuration.RunCompleted = null;
+            if (terminal is not null)
+            {
+                terminal.ShowProgress("");
+                log.SetOutput(previousOutput);
+            }
         }
     }
 

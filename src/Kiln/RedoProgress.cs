@@ -1,0 +1,7 @@
+namespace Kiln;
+
+/// <summary>Progress of the redos of a run, reported to <see cref="Configuration.Progress"/>.</summary>
+/// <param name="Started">Redos started so far in the run.</param>
+/// <param name="Completed">Redos completed (successfully or not) so far.</param>
+/// <param name="Tool">The tool instance whose redo just started or completed.</param>
+public sealed record RedoProgress(int Started, int Completed, string Tool);

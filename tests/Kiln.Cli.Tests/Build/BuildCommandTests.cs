@@ -1,0 +1,229 @@
+using System.Text.Json;
+using Kiln.Cli.Build;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace Kiln.Cli.Tests.Build;
+
+/// <summary>End-to-end: the real kiln process on temporary working trees (dlb-spec §11.1 case 25, adapted).</summary>
+public sealed class BuildCommandTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("kiln-cli-build-").FullName;
+
+    public BuildCommandTests() => Directory.CreateDirectory(Path.Combine(_root, ".kiln"));
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private void Write(string relative, string text)
+    {
+        var path = Path.Combine(_root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    private const string PrintArguments = "Console.Write(System.Text.Json.JsonSerializer.Serialize(args));\n";
+
+    [Fact]
+    public void Outside_a_working_tree_kiln_fails_with_one_line_and_exit_status_1()
+    {
+        var outside = Directory.CreateTempSubdirectory("kiln-cli-outside-").FullName;
+        try
+        {
+            var r = KilnProcess.Run(outside, "build");
+            Assert.Equal(1, r.ExitCode);
+            Assert.StartsWith("error: current working directory not in a kiln working tree (no '.kiln' found)\n", r.Error);
+        }
+        finally
+        {
+            Directory.Delete(outside, true);
+        }
+    }
+
+    [Fact]
+    public void Without_arguments_and_history_kiln_prints_usage_and_exits_with_2_even_from_a_subdirectory()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "a", "b", "c"));
+        var r = KilnProcess.Run(Path.Combine(_root, "a", "b", "c"));
+        Assert.Equal(2, r.ExitCode);
+        Assert.StartsWith("usage: kiln ", r.Error);
+    }
+
+    [Fact]
+    public void Arguments_with_newlines_and_trailing_spaces_reach_the_script_and_are_remembered_exactly()
+    {
+        Write("print.cs", PrintArguments);
+        var r = KilnProcess.Run(_root, "build", "print", "a\nb", "c ");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal(["a\nb", "c "], JsonSerializer.Deserialize<string[]>(r.Output)!);
+        Assert.Equal(["print.cs", "a\nb", "c "], JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(_root, ".kiln", "last-arguments.json")))!);
+
+        Directory.CreateDirectory(Path.Combine(_root, "sub"));
+        var again = KilnProcess.Run(Path.Combine(_root, "sub"));
+        Assert.Equal(0, again.ExitCode);
+        Assert.Equal("using arguments of last successful run: 'print.cs', 'a\\nb', 'c '\n", again.Error.Split("I run:")[0]);
+        Assert.Equal(["a\nb", "c "], JsonSerializer.Deserialize<string[]>(again.Output)!);
+    }
+
+    [Fact]
+    public void A_broken_history_file_is_named_in_one_error_line()
+    {
+        Write(".kiln/last-arguments.json", "['../build.cs']");
+        var r = KilnProcess.Run(_root);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal($"error: invalid kiln history file (remove it manually): '{Path.Combine(_root, ".kiln", "last-arguments.json")}'\n", r.Error);
+    }
+
+    [Theory]
+    [InlineData("-x", "error: not a valid script name: '-x'")]
+    [InlineData("/abs/build.cs", "error: not a valid script name (since absolute): '/abs/build.cs'")]
+    [InlineData("../build", "error: not a valid script name (since upwards path): '../build'")]
+    [InlineData("missing", "error: not an existing script: 'missing.cs'")]
+    public void Invalid_script_names_fail_with_one_clear_error(string name, string message)
+    {
+        var r = KilnProcess.Run(_root, "build", name);
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith(message, r.Error);
+    }
+
+    [Fact]
+    public void A_compile_error_is_printed_compiler_style_without_a_stack_trace()
+    {
+        Write("build.cs", "var x = 1;\nundefinedThing();\n");
+        var r = KilnProcess.Run(_root, "build");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("build.cs(2,1): error CS0103: The name 'undefinedThing' does not exist in the current context\n", r.Error);
+        Assert.False(File.Exists(Path.Combine(_root, ".kiln", "last-arguments.json")));
+    }
+
+    [Fact]
+    public void The_compiled_script_is_cached_and_recompiled_only_after_an_edit()
+    {
+        Write("build.cs", "Console.Write(\"one\");\n");
+        Assert.Equal("one", KilnProcess.Run(_root, "build").Output);
+        var scripts = Path.Combine(_root, ".kiln", "scripts");
+        var first = Directory.GetFiles(scripts, "*.dll").Single();
+        var stamp = File.GetLastWriteTimeUtc(first);
+
+        Assert.Equal("one", KilnProcess.Run(_root, "build").Output);
+        Assert.Equal([first], Directory.GetFiles(scripts, "*.dll"));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(first));
+
+        Write("build.cs", "Console.Write(\"two\");\n");
+        Assert.Equal("two", KilnProcess.Run(_root, "build").Output);
+        Assert.Equal(2, Directory.GetFiles(scripts, "*.dll").Length);
+    }
+
+    [Fact]
+    public void The_scripts_exit_code_becomes_kilns_and_a_failed_run_is_not_remembered()
+    {
+        Write("build.cs", "return 3;\n");
+        var r = KilnProcess.Run(_root, "build");
+        Assert.Equal(3, r.ExitCode);
+        Assert.False(File.Exists(Path.Combine(_root, ".kiln", "last-arguments.json")));
+    }
+
+    [Fact]
+    public void An_exception_in_the_script_shows_the_message_and_script_frames_only_unless_verbose()
+    {
+        Write("build.cs", "Console.Write(\"\");\nthrow new InvalidOperationException(\"boom\");\n");
+        var r = KilnProcess.Run(_root, "build");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("error: InvalidOperationException: boom\n  | at build.cs:2\n", r.Error);
+
+        var verbose = KilnProcess.Run(_root, "build", "--verbose");
+        Assert.Equal(1, verbose.ExitCode);
+        Assert.Contains("System.InvalidOperationException: boom", verbose.Error, StringComparison.Ordinal);
+        Assert.Contains("   at ", verbose.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Assemblies_in_kiln_u_are_referenced_and_reported()
+    {
+        var u = Path.Combine(_root, ".kiln", "u");
+        Directory.CreateDirectory(u);
+        foreach (var (name, text) in new[] { ("GreetingLib", "hello from a local package"), ("OtherLib", "other") })
+        {
+            var compilation = CSharpCompilation.Create(name,
+                [CSharpSyntaxTree.ParseText($"namespace {name} {{ public static class Text {{ public static string Value => \"{text}\"; }} }}", cancellationToken: TestContext.Current.CancellationToken)],
+                [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)],
+                new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+            Assert.True(compilation.Emit(Path.Combine(u, name + ".dll"), cancellationToken: TestContext.Current.CancellationToken).Success);
+        }
+        Write("build.cs", "Console.Write(GreetingLib.Text.Value);\n");
+        var r = KilnProcess.Run(_root, "build");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Equal("hello from a local package", r.Output);
+        Assert.StartsWith("adding 2 assembly file(s) from '.kiln/u/' to the script's references\n", r.Error);
+    }
+
+    [Fact]
+    public void A_build_script_runs_tools_and_a_second_run_redoes_nothing()
+    {
+        Write("src/in.txt", "content");
+        Write("build.cs", InitCommand.StarterScript.Replace("README.md", "src/in.txt", StringComparison.Ordinal));
+        var first = KilnProcess.Run(_root, "build");
+        Assert.Equal(0, first.ExitCode);
+        Assert.Contains("I start redo for tool instance", first.Error, StringComparison.Ordinal);
+        Assert.Contains("I run: 1 redo(s), 0 up to date", first.Error, StringComparison.Ordinal);
+        Assert.Equal("content", File.ReadAllText(Path.Combine(_root, "build", "src", "in.txt")));
+
+        var second = KilnProcess.Run(_root);
+        Assert.Equal(0, second.ExitCode);
+        Assert.DoesNotContain("start redo", second.Error, StringComparison.Ordinal);
+        Assert.Contains("I run: 0 redo(s), 1 up to date", second.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_shows_the_reason_of_each_redo_of_the_last_run()
+    {
+        Write("src/in.txt", "content");
+        Write("build.cs", InitCommand.StarterScript.Replace("README.md", "src/in.txt", StringComparison.Ordinal));
+        Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
+        var r = KilnProcess.Run(_root, "explain");
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("1 redo(s) of 1 tool instance start(s)", r.Output, StringComparison.Ordinal);
+        Assert.Contains("Copy(Source='src/in.txt', Destination='build/src/in.txt')\n  | redo necessary because of filesystem object: 'build/src/in.txt' (reason: does not exist)", r.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Init_creates_the_marker_and_a_starter_script_that_builds()
+    {
+        var dir = Directory.CreateTempSubdirectory("kiln-cli-init-").FullName;
+        try
+        {
+            var r = KilnProcess.Run(dir, "init");
+            Assert.Equal(0, r.ExitCode);
+            Assert.True(Directory.Exists(Path.Combine(dir, ".kiln")));
+            Assert.True(File.Exists(Path.Combine(dir, "build.cs")));
+            Assert.Equal(0, KilnProcess.Run(dir, "build").ExitCode);
+            Assert.True(File.Exists(Path.Combine(dir, "build", "README.md")));
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Version_and_help_come_from_the_command_line_parser()
+    {
+        var version = KilnProcess.Run(_root, "--version");
+        Assert.Equal(0, version.ExitCode);
+        Assert.Matches(@"^\d+\.\d+\.\d+", version.Output);
+        var help = KilnProcess.Run(_root, "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("build", help.Output, StringComparison.Ordinal);
+        Assert.Contains("explain", help.Output, StringComparison.Ordinal);
+        Assert.Contains("jit", help.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_unknown_command_is_a_usage_error_with_status_2()
+    {
+        var r = KilnProcess.Run(_root, "frobnicate");
+        Assert.Equal(2, r.ExitCode);
+    }
+}

@@ -1,0 +1,40 @@
+using System.Diagnostics;
+
+namespace Kiln.Cli.Tests.Build;
+
+/// <summary>Runs the real <c>kiln</c> program (Kiln.Cli.dll beside the tests, started with <c>dotnet</c>) in a directory.</summary>
+internal static class KilnProcess
+{
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "Kiln.Cli.dll");
+
+    public sealed record Result(int ExitCode, string Output, string Error);
+
+    public static Result Run(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Dll);
+        foreach (var a in args)
+            info.ArgumentList.Add(a);
+        info.Environment["NO_COLOR"] = "";
+        if (environment is not null)
+            foreach (var (k, v) in environment)
+                info.Environment[k] = v;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("kiln did not finish within 3 minutes");
+        }
+        return new Result(process.ExitCode, output.Result, error.Result);
+    }
+
+    public static Result Run(string workingDirectory, params string[] args) => Run(workingDirectory, (IEnumerable<string>)args);
+}
