@@ -2,7 +2,10 @@ using System.Diagnostics;
 
 namespace Kiln.Scheduling;
 
-/// <summary>Runs real processes with <see cref="Process"/>, with exactly the given environment.</summary>
+/// <summary>
+/// Runs real processes with <see cref="Process"/>, with exactly the given environment. A cancelled run kills the
+/// process (and its descendants).
+/// </summary>
 internal sealed class SystemProcessRunner : IProcessRunner
 {
     public static SystemProcessRunner Instance { get; } = new();
@@ -28,7 +31,17 @@ internal sealed class SystemProcessRunner : IProcessRunner
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start '{start.FileName}'");
         var stdout = info.RedirectStandardOutput ? process.StandardOutput.ReadToEndAsync(cancellationToken) : Task.FromResult("");
         var stderr = info.RedirectStandardError ? process.StandardError.ReadToEndAsync(cancellationToken) : Task.FromResult("");
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled: the helper must not outlive the run that started it.
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
         var output = await stdout.ConfigureAwait(false);
         var error = await stderr.ConfigureAwait(false);
         return new ProcessResult(process.ExitCode,

@@ -146,9 +146,13 @@ internal sealed class RunDatabase : IDisposable
     /// <summary>Decodes the <c>path</c> column as a non-directory path, or null when malformed.</summary>
     public static TreePath? DecodePath(string encoded)
     {
+        ArgumentNullException.ThrowIfNull(encoded);
         if (encoded.Length < 2 || !encoded.EndsWith('/') || encoded.StartsWith('/') ||
             encoded.Contains("//", StringComparison.Ordinal) || encoded.Contains('\0', StringComparison.Ordinal))
             return null;
+        var last = encoded[(encoded.LastIndexOf('/', encoded.Length - 2) + 1)..^1];
+        if (last is "." or "..")
+            return null; // not a path of a non-directory: Parse would throw
         var p = TreePath.Parse(encoded[..^1], isDirectory: false);
         return p.IsNormalized && p.AsString() == encoded[..^1] ? p : null;
     }

@@ -10,8 +10,8 @@ namespace Kiln.Tools;
 /// <summary>
 /// Canonical, unambiguous byte encoding of fundamental values, the input of fingerprints. Each value is a tag
 /// byte followed by its content; variable-length content is prefixed by its length (int32 LE). Dictionaries
-/// are encoded with their entries sorted by the encoding of the key, so equal values encode equally whatever
-/// their construction order.
+/// are encoded with their entries sorted by the encoding of the key, and sets with their members sorted by their
+/// encoding (as dlb sorts both), so equal values encode equally whatever their construction order.
 /// </summary>
 internal sealed class CanonicalEncoder
 {
@@ -74,6 +74,24 @@ internal sealed class CanonicalEncoder
                 }
                 return null;
             }
+            case IEnumerable set when IsSet(set):
+            {
+                var members = new List<byte[]>();
+                foreach (var item in set)
+                {
+                    var member = new CanonicalEncoder();
+                    var error = member.TryWriteValue(item);
+                    if (error is not null)
+                        return error;
+                    members.Add(member.ToArray());
+                }
+                members.Sort((a, b) => a.AsSpan().SequenceCompareTo(b));
+                WriteTag(10);
+                WriteInt32(members.Count);
+                foreach (var member in members)
+                    _buffer.Write((ReadOnlySpan<byte>)member);
+                return null;
+            }
             case IEnumerable sequence:
             {
                 var items = new CanonicalEncoder();
@@ -94,4 +112,9 @@ internal sealed class CanonicalEncoder
                 return value.GetType().FullName ?? value.GetType().Name;
         }
     }
+
+    // A set's enumeration order is not part of its value (for strings it even varies from process to process).
+    private static bool IsSet(object value) =>
+        value.GetType().GetInterfaces().Any(i => i.IsGenericType &&
+            (i.GetGenericTypeDefinition() == typeof(ISet<>) || i.GetGenericTypeDefinition() == typeof(IReadOnlySet<>)));
 }

@@ -10,7 +10,8 @@ namespace Kiln.Tests.Fakes;
 /// objects (FIFOs); symbolic links in non-final components are followed as <c>lstat</c> would.
 /// </summary>
 /// <remarks>
-/// Paths are absolute native paths; a trailing <c>/</c> is ignored. Errors are <see cref="IOException"/>s
+/// Paths are absolute native paths; a trailing <c>/</c> is ignored except by <see cref="Lstat"/>, which then
+/// follows a final symbolic link and demands a directory, as <c>lstat</c> does. Errors are <see cref="IOException"/>s
 /// (<see cref="FileNotFoundException"/> or <see cref="DirectoryNotFoundException"/> where .NET would throw those).
 /// Thread-safe, because redos run in parallel.
 /// </remarks>
@@ -125,6 +126,13 @@ internal sealed class InMemoryFileSystem : IFileSystem
         lock (_gate)
         {
             var key = ResolveParentOrNull(Normalize(path));
+            if (key is not null && path.Length > 1 && path.EndsWith('/'))
+            {
+                // As lstat: a trailing '/' follows a final symbolic link and demands a directory (else ENOTDIR).
+                key = FollowOrNull(key, 0);
+                if (key is null || !_nodes.TryGetValue(key, out var target) || target.Kind != FileKind.Directory)
+                    return FileMemo.Missing;
+            }
             if (key is null || !_nodes.TryGetValue(key, out var node))
                 return FileMemo.Missing;
             var size = node.Kind switch
@@ -276,6 +284,8 @@ internal sealed class InMemoryFileSystem : IFileSystem
                 throw new IOException($"cannot open lock file '{path}': Is a directory");
             if (!_locked.Add(key!))
                 return null;
+            node.Content = System.Text.Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n"); // as ProcessLock
+            node.MtimeNs = NowNs;
             return new HeldLock(this, key!);
         }
     }

@@ -1,4 +1,5 @@
 using Kiln.Paths;
+using Kiln.WorkingTree;
 
 namespace Kiln.Tests.Fakes;
 
@@ -175,5 +176,178 @@ public sealed class InMemoryFileSystemTests
     public void Relative_paths_are_rejected()
     {
         Assert.Throws<ArgumentException>(() => _fs.Lstat("a/b"));
+    }
+}
+
+/// <summary>
+/// The same scenarios on the fake and on the real file system (<see cref="PosixFileSystem"/> in a temporary
+/// directory) must succeed or fail alike and leave the same tree, so that tests on the fake mean something.
+/// </summary>
+public sealed class InMemoryFileSystemContractTests
+{
+    private delegate void Scenario(IFileSystem fs, string root, Action<string, string> symlink, List<string> log);
+
+    private static readonly Dictionary<string, Scenario> Scenarios = new()
+    {
+        ["rename a file onto a file"] = (fs, r, _, log) =>
+        {
+            fs.WriteAllBytes(r + "a", "new"u8.ToArray());
+            fs.WriteAllBytes(r + "b", "old"u8.ToArray());
+            Try(log, "rename", () => fs.Rename(r + "a", r + "b"));
+        },
+        ["rename a directory onto a non-empty directory"] = (fs, r, _, log) =>
+        {
+            fs.CreateDirectory(r + "d/x");
+            fs.CreateDirectory(r + "e/y");
+            Try(log, "rename", () => fs.Rename(r + "d", r + "e"));
+        },
+        ["rename a directory onto an empty directory"] = (fs, r, _, log) =>
+        {
+            fs.CreateDirectory(r + "d/x");
+            fs.CreateDirectory(r + "e");
+            Try(log, "rename", () => fs.Rename(r + "d", r + "e"));
+        },
+        ["rename a file onto a directory and back"] = (fs, r, _, log) =>
+        {
+            fs.WriteAllBytes(r + "a", []);
+            fs.CreateDirectory(r + "d");
+            Try(log, "file onto directory", () => fs.Rename(r + "a", r + "d"));
+            Try(log, "directory onto file", () => fs.Rename(r + "d", r + "a"));
+            Try(log, "missing source", () => fs.Rename(r + "nothing", r + "x"));
+            Try(log, "missing destination directory", () => fs.Rename(r + "a", r + "x/a"));
+        },
+        ["delete a link to a directory and a tree"] = (fs, r, symlink, log) =>
+        {
+            fs.CreateDirectory(r + "t/e");
+            fs.WriteAllBytes(r + "t/e/f", "f"u8.ToArray());
+            symlink(r + "l", "t");
+            Try(log, "delete link", () => fs.Delete(r + "l"));
+            Try(log, "delete missing", () => fs.Delete(r + "nothing"));
+            fs.CreateDirectory(r + "d/e");
+            fs.WriteAllBytes(r + "d/e/f", []);
+            Try(log, "delete tree", () => fs.Delete(r + "d"));
+        },
+        ["create files"] = (fs, r, _, log) =>
+        {
+            Try(log, "new", () => fs.CreateNewFile(r + "a"));
+            Try(log, "new again", () => fs.CreateNewFile(r + "a"));
+            Try(log, "new in a missing directory", () => fs.CreateNewFile(r + "x/a"));
+            Try(log, "write into a directory", () => fs.WriteAllBytes(r, []));
+            Try(log, "read a missing file", () => fs.ReadAllBytes(r + "nothing"));
+        },
+        ["create directories"] = (fs, r, symlink, log) =>
+        {
+            fs.WriteAllBytes(r + "a", []);
+            fs.CreateDirectory(r + "d");
+            symlink(r + "l", "d");
+            Try(log, "over a file", () => fs.CreateDirectory(r + "a"));
+            Try(log, "below a file", () => fs.CreateDirectory(r + "a/b"));
+            Try(log, "through a link", () => fs.CreateDirectory(r + "l/e/f"));
+            Try(log, "existing", () => fs.CreateDirectory(r + "d"));
+        },
+        ["lstat through links"] = (fs, r, symlink, log) =>
+        {
+            fs.CreateDirectory(r + "d");
+            fs.WriteAllBytes(r + "d/f", "12345"u8.ToArray());
+            symlink(r + "l", "d");
+            symlink(r + "abs", r + "d/f");
+            symlink(r + "dangling", "nothing");
+            foreach (var p in new[] { "l/f", "l", "l/", "abs", "dangling", "dangling/x", "d/f/x", "nothing/x", "l/../d/f" })
+            {
+                var memo = fs.Lstat(r + p);
+                log.Add($"lstat {p}: {memo.Kind} {(memo.Kind == FileKind.RegularFile ? memo.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")} {memo.SymlinkTarget?.Replace(r, "<root>/", StringComparison.Ordinal)}");
+            }
+        },
+        ["touch the probe"] = (fs, r, _, log) =>
+        {
+            Try(log, "create", () => fs.TouchProbe(r + "o"));
+            fs.WriteAllBytes(r + "p", "abc"u8.ToArray());
+            Try(log, "existing", () => fs.TouchProbe(r + "p"));
+            fs.CreateDirectory(r + "d");
+            Try(log, "directory", () => fs.TouchProbe(r + "d"));
+        },
+        ["compare contents"] = (fs, r, _, log) =>
+        {
+            fs.WriteAllBytes(r + "a", "abc"u8.ToArray());
+            fs.WriteAllBytes(r + "b", "abc"u8.ToArray());
+            fs.WriteAllBytes(r + "c", "abd"u8.ToArray());
+            log.Add($"a=b {fs.ContentEquals(r + "a", r + "b")}, a=c {fs.ContentEquals(r + "a", r + "c")}");
+        },
+        ["lock"] = (fs, r, _, log) => // the lock file holds the pid, and both fake and real run in this process
+        {
+            using (var held = fs.TryLock(r + "lock"))
+            {
+                log.Add($"first {held is not null}, second {fs.TryLock(r + "lock") is not null}");
+            }
+            using (var again = fs.TryLock(r + "lock"))
+                log.Add($"after release {again is not null}");
+            fs.CreateDirectory(r + "d");
+            Try(log, "lock a directory", () => fs.TryLock(r + "d")?.Dispose());
+        },
+    };
+
+    public static TheoryData<string> ScenarioNames() => [.. Scenarios.Keys];
+
+    private static void Try(List<string> log, string what, Action action)
+    {
+        try
+        {
+            action();
+            log.Add($"{what}: ok");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            log.Add($"{what}: fails");
+        }
+    }
+
+    private static void Snapshot(IFileSystem fs, Func<string, IEnumerable<string>> list, string directory, string shown, List<string> log)
+    {
+        foreach (var name in list(directory).Order(StringComparer.Ordinal))
+        {
+            var memo = fs.Lstat(directory + name);
+            switch (memo.Kind)
+            {
+                case FileKind.Directory:
+                    log.Add($"{shown}{name}/");
+                    Snapshot(fs, list, directory + name + "/", shown + name + "/", log);
+                    break;
+                case FileKind.RegularFile:
+                    log.Add($"{shown}{name} = '{System.Text.Encoding.UTF8.GetString(fs.ReadAllBytes(directory + name))}'");
+                    break;
+                default:
+                    log.Add($"{shown}{name} {memo.Kind} {memo.SymlinkTarget}");
+                    break;
+            }
+        }
+    }
+
+    private static List<string> RunOnFake(Scenario scenario)
+    {
+        var fs = new InMemoryFileSystem();
+        fs.AddDirectory("/w/");
+        var log = new List<string>();
+        scenario(fs, "/w/", fs.AddSymlink, log);
+        log.Add("--- tree");
+        Snapshot(fs, fs.List, "/w/", "", log);
+        return [.. log.Select(l => l.Replace("/w/", "<root>/", StringComparison.Ordinal))];
+    }
+
+    private static List<string> RunOnReal(Scenario scenario)
+    {
+        using var directory = new WorkingTree.TemporaryDirectory();
+        var root = directory.Path;
+        var log = new List<string>();
+        scenario(PosixFileSystem.Instance, root, (path, target) => File.CreateSymbolicLink(path, target), log);
+        log.Add("--- tree");
+        Snapshot(PosixFileSystem.Instance, d => Directory.GetFileSystemEntries(d).Select(e => Path.GetFileName(e)), root, "", log);
+        return [.. log.Select(l => l.Replace(root, "<root>/", StringComparison.Ordinal))];
+    }
+
+    [Theory]
+    [MemberData(nameof(ScenarioNames))]
+    public void The_fake_behaves_as_the_real_file_system(string scenario)
+    {
+        Assert.Equal(RunOnReal(Scenarios[scenario]), RunOnFake(Scenarios[scenario]));
     }
 }

@@ -393,6 +393,10 @@ public sealed class RunDatabaseTests : IDisposable
     [InlineData("a/./b/")]
     [InlineData("./a/")]
     [InlineData("a\0/")]
+    [InlineData("./")]
+    [InlineData("../")]
+    [InlineData("a/../")]
+    [InlineData("a/./")]
     public void DecodePath_rejects_malformed_values(string encoded)
     {
         Assert.Null(RunDatabase.DecodePath(encoded));

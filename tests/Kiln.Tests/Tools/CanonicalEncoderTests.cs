@@ -83,6 +83,27 @@ public sealed class CanonicalEncoderTests
     }
 
     [Fact]
+    public void Sets_encode_equally_whatever_their_insertion_order()
+    {
+        // A set's enumeration order depends on insertion order (and for strings on the per-process hash seed), so
+        // a set parameter would otherwise change the fingerprint from run to run (dlb sorts sets).
+        var ab = new HashSet<string>(StringComparer.Ordinal) { "a", "b", "c" };
+        var ba = new HashSet<string>(StringComparer.Ordinal) { "c", "b", "a" };
+        var sorted = new SortedSet<string>(StringComparer.Ordinal) { "b", "a", "c" };
+
+        Assert.Equal(Encode(ab), Encode(ba));
+        Assert.Equal(Encode(ab), Encode(sorted));
+        Assert.NotEqual(Encode(ab), Encode(new HashSet<string> { "a", "b" }));
+        Assert.NotEqual(Encode(new[] { "a", "b", "c" }), Encode(ab));
+    }
+
+    [Fact]
+    public void A_set_of_non_fundamental_values_names_their_type()
+    {
+        Assert.Equal("System.Object", new CanonicalEncoder().TryWriteValue(new HashSet<object> { new() }));
+    }
+
+    [Fact]
     public void A_non_fundamental_value_names_its_type()
     {
         var encoder = new CanonicalEncoder();
