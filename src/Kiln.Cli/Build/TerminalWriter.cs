@@ -3,14 +3,15 @@ using System.Text;
 namespace Kiln.Cli.Build;
 
 /// <summary>
-/// Diagnostic output on a terminal: each message line colored by its level letter (D dim, W yellow, E red,
-/// C bold red; continuation lines keep their message's color), and a progress line
+/// Diagnostic output on a terminal: each message line colored by its level letter (D dim, I with a bold letter,
+/// W yellow, E red, C bold red; continuation lines keep their message's color), and a progress line
 /// (<c>[done/started] tool</c>) kept at the bottom, erased before every message and redrawn after it.
 /// Used only when standard error is a terminal and <c>NO_COLOR</c> is not set; piped output stays plain.
 /// </summary>
 internal sealed class TerminalWriter(TextWriter inner) : TextWriter
 {
     private const string Reset = "\u001b[0m";
+    private const string Bold = "\u001b[1m";
     private const string EraseLine = "\r\u001b[K";
     private readonly Lock _gate = new();
     private string _progress = "";
@@ -38,11 +39,20 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
             foreach (var line in value.Split('\n'))
             {
                 var trimmed = line.TrimStart();
-                if (trimmed.Length >= 2 && trimmed[1] == ' ' && "DIWEC".Contains(trimmed[0], StringComparison.Ordinal))
+                var isInitial = trimmed.Length >= 2 && trimmed[1] == ' ' && "DIWEC".Contains(trimmed[0], StringComparison.Ordinal);
+                if (isInitial)
                     color = ColorOf(trimmed[0]);
                 if (text.Length > 0 && !text.ToString().EndsWith(EraseLine, StringComparison.Ordinal))
                     text.Append('\n');
-                text.Append(color is null || line.Length == 0 ? line : color + line + Reset);
+                if (isInitial && color is null)
+                {
+                    var indent = line.Length - trimmed.Length;
+                    text.Append(line.AsSpan(0, indent)).Append(Bold).Append(trimmed[0]).Append(Reset).Append(trimmed.AsSpan(1));
+                }
+                else
+                {
+                    text.Append(color is null || line.Length == 0 ? line : color + line + Reset);
+                }
             }
             if (_progress.Length > 0 && value.EndsWith('\n'))
                 text.Append(_progress);
@@ -58,7 +68,8 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
     {
         lock (_gate)
         {
-            var width = Math.Max(20, Console.WindowWidth - 1);
+            // Under some pseudo-terminals the width is unknown (0): assume 80 columns.
+            var width = Console.WindowWidth >= 20 ? Console.WindowWidth - 1 : 79;
             _progress = progress.Length > width ? progress[..(width - 1)] + "…" : progress;
             inner.Write(EraseLine + _progress);
             inner.Flush();

@@ -18,7 +18,7 @@ public abstract class Tool
     /// <summary>A shallow copy that a redo may complete with non-explicit values.</summary>
     internal Tool CopyForResult() => (Tool)MemberwiseClone();
 
-    /// <summary><c>ClassName(Role='value', …)</c> with the explicit dependencies and parameters.</summary>
+    /// <summary><c>ClassName(Role='value', …)</c> with the explicit dependencies (execution parameters are left out to keep it short).</summary>
     public override string ToString() => ToolDescriptor.For(GetType()).Describe(this);
 }
 

@@ -196,7 +196,7 @@ internal sealed class ToolDescriptor
         return SHA256.HashData(encoder.ToArray());
     }
 
-    /// <summary><c>ClassName(Role='value', …)</c> for explicit values and parameters.</summary>
+    /// <summary><c>ClassName(Role='value', …)</c> for explicit values (parameters are left out).</summary>
     public string Describe(Tool tool)
     {
         var sb = new StringBuilder(Type.Name).Append('(');

@@ -1,0 +1,61 @@
+using System.Diagnostics;
+
+namespace Kiln.Cli.Tests.Build;
+
+/// <summary>Terminal versus piped output of kiln build: colors and the progress line only on a terminal.</summary>
+public sealed class ConsoleOutputTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("kiln-cli-console-").FullName;
+
+    public ConsoleOutputTests()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, ".kiln"));
+        File.WriteAllText(Path.Combine(_root, "in.txt"), "x");
+        File.WriteAllText(Path.Combine(_root, "build.cs"), Kiln.Cli.Build.InitCommand.StarterScript.Replace("README.md", "in.txt", StringComparison.Ordinal));
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Runs kiln under a pseudo-terminal with util-linux's script(1); returns what the terminal showed.</summary>
+    private string RunOnTerminal(string noColor)
+    {
+        if (!File.Exists("/usr/bin/script"))
+            Assert.Skip("script(1) from util-linux is not installed");
+        var info = new ProcessStartInfo("/usr/bin/script") { WorkingDirectory = _root, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { "-qec", $"dotnet '{KilnProcess.Dll}' build", "/dev/null" })
+            info.ArgumentList.Add(a);
+        info.Environment["TERM"] = "xterm";
+        info.Environment["NO_COLOR"] = noColor;
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)));
+        Assert.Equal(0, process.ExitCode);
+        return output;
+    }
+
+    [Fact]
+    public void Piped_output_has_no_escape_sequences()
+    {
+        var r = KilnProcess.Run(_root, "build");
+        Assert.Equal(0, r.ExitCode);
+        Assert.DoesNotContain('\u001b', r.Error);
+        Assert.Contains("I start redo for tool instance", r.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_terminal_gets_colored_levels_unless_NO_COLOR_is_set()
+    {
+        var colored = RunOnTerminal(noColor: "");
+        // Every colored line ends with the reset sequence; .NET itself may emit other (keypad) sequences on a terminal.
+        Assert.Contains("\u001b[0m", colored, StringComparison.Ordinal);
+        Assert.Contains("redo necessary because", colored, StringComparison.Ordinal);
+
+        File.Delete(Path.Combine(_root, "build", "in.txt"));
+        var plain = RunOnTerminal(noColor: "1");
+        Assert.DoesNotContain("\u001b[0m", plain, StringComparison.Ordinal);
+        Assert.Contains("redo necessary because", plain, StringComparison.Ordinal);
+    }
+}
