@@ -10,7 +10,7 @@ runs="${1:-20}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
-dotnet publish "$repo/src/Kiln.Cli" -c Release -o "$work/kiln" -p:PublishReadyToRun=true -nologo -v quiet >/dev/null
+dotnet publish "$repo/src/Kiln.Cli" -c Release -r linux-x64 --self-contained false -o "$work/kiln" -p:PublishReadyToRun=true -nologo -v quiet >/dev/null
 kiln="$work/kiln/Kiln.Cli"
 
 tree="$work/tree"

@@ -18,6 +18,7 @@ internal static partial class Libc
     public const int EWOULDBLOCK = 11;
     public const int LOCK_EX = 2;
     public const int LOCK_NB = 4;
+    public const int LOCK_UN = 8;
 
     [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static unsafe partial int LstatRaw(string path, byte* buffer);

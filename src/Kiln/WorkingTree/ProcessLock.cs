@@ -62,7 +62,11 @@ internal sealed class ProcessLock : IDisposable
     public void Dispose()
     {
         var fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd >= 0)
-            Libc.Close(fd);
+        if (fd < 0)
+            return;
+        // Unlock explicitly before closing: a child forked by another thread holds a copy of the descriptor
+        // until it execs (O_CLOEXEC acts only at exec), and that copy would keep the lock alive after close.
+        Libc.Flock(fd, Libc.LOCK_UN);
+        Libc.Close(fd);
     }
 }
