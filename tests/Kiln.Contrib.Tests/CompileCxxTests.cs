@@ -43,4 +43,46 @@ public sealed class CompileCxxTests : IDisposable
         RealCompilers.Require("clang++");
         Assert.Equal("hello from C++\n", BuildAndRun("clang++"));
     }
+    [Fact]
+    public void A_generated_source_is_compiled_after_its_generator_and_recompiled_only_when_it_changes()
+    {
+        RealCompilers.Require("g++");
+        _tree.Write("data/n.txt", "3");
+        _tree.Write("src/main.cpp", "#include <cstdio>\nint n();\nint main() { std::printf(\"%d\\n\", n()); }\n");
+        _tree.Settle();
+        string[] Build()
+        {
+            using (_tree.Enter())
+            {
+                var generated = new GenerateNumber { NumberFile = "data/n.txt", SourceFile = "build/gen/n.cpp" }.Start();
+                var main = new CompileCxx { SourceFile = "src/main.cpp", ObjectFile = "build/main.o" }.Start();
+                var number = new CompileCxx { SourceFile = generated.Result.SourceFile, ObjectFile = "build/n.o" }.Start();
+                var link = new LinkExecutable { Linker = "g++", ObjectFiles = [main.Result.ObjectFile, number.Result.ObjectFile], LinkedFile = "build/app" }.Start();
+                return [.. new[] { ("generate", generated.IsRedo), ("main", main.IsRedo), ("n", number.IsRedo), ("link", link.IsRedo) }.Where(r => r.Item2).Select(r => r.Item1)];
+            }
+        }
+        Assert.Equal(["generate", "main", "n", "link"], Build());
+        Assert.Equal("3\n", _tree.Run("build/app"));
+        Assert.Empty(Build());
+        _tree.Write("data/n.txt", "4");
+        Assert.Equal(["generate", "n", "link"], Build());
+        Assert.Equal("4\n", _tree.Run("build/app"));
+    }
+
+    /// <summary>Writes <c>int n() { return &lt;number&gt;; }</c>.</summary>
+    public sealed class GenerateNumber : Kiln.Tools.Tool<GenerateNumber>
+    {
+        [Kiln.Tools.Input.RegularFile] public required Kiln.Paths.TreePath NumberFile { get; init; }
+
+        [Kiln.Tools.Output.RegularFile(ReplaceBySameContent = false)] public required Kiln.Paths.TreePath SourceFile { get; init; }
+
+        protected override async Task<bool> RedoAsync(GenerateNumber result, Kiln.Tools.RedoContext context)
+        {
+            var number = int.Parse(await File.ReadAllTextAsync(context.NativePathOf(NumberFile)), System.Globalization.CultureInfo.InvariantCulture);
+            using var t = context.Temporary(".cpp");
+            await File.WriteAllTextAsync(context.NativePathOf(t.Path), $"int n() {{ return {number}; }}\n");
+            context.ReplaceOutput(SourceFile, t.Path);
+            return false;
+        }
+    }
 }
