@@ -44,8 +44,8 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf> where TSelf : CompilerTo
 
     /// <summary>
     /// Include search directories of the working tree, e.g. <c>["include/"]</c>: one <c>-I&lt;dir&gt;</c> each, in
-    /// order. They are input dependencies: adding or removing a file in one causes a redo (a new header may
-    /// shadow an old one). Directories outside the working tree go into <see cref="ExtraArguments"/>.
+    /// order. Those of the working tree are input dependencies: adding or removing a file in one causes a redo (a
+    /// new header may shadow an old one). Absolute directories outside the working tree are passed but not tracked.
     /// </summary>
     [Input.Directory(Required = false)]
     public IReadOnlyList<TreePath>? IncludeDirectories { get; init; }

@@ -55,6 +55,18 @@ public sealed class CompilerToolTests : IDisposable
     }
 
     [Fact]
+    public void An_include_directory_outside_the_working_tree_is_passed_but_not_tracked()
+    {
+        _tree.Write("a.c", "int a;\n");
+        using (_tree.Enter())
+            Assert.True(new CompileC { Compiler = _fake.Path, SourceFile = "a.c", ObjectFile = "a.o", IncludeDirectories = [_tree.HelperDirectory + "/"] }.Start());
+        Assert.Contains("-I" + _tree.HelperDirectory, _fake.Calls[0]);
+        File.WriteAllText(Path.Combine(_tree.HelperDirectory, "new.h"), "");
+        using (_tree.Enter())
+            Assert.False(new CompileC { Compiler = _fake.Path, SourceFile = "a.c", ObjectFile = "a.o", IncludeDirectories = [_tree.HelperDirectory + "/"] }.Start());
+    }
+
+    [Fact]
     public void Headers_of_the_working_tree_named_in_the_depfile_become_included_files()
     {
         _tree.Write("src/a.c", "// depends: include/a.h /usr/include/stdio.h my\\ dir/b.h src/../include/a.h\nint a;\n");
