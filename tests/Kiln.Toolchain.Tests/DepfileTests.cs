@@ -76,4 +76,91 @@ public sealed class DepfileTests
         Assert.Contains(d.Prerequisites, p => p.EndsWith("with space/h one.h", StringComparison.Ordinal));
         Assert.Contains(d.Rules, rule => rule.IsPhony);
     }
+    [Fact]
+    public void A_target_followed_by_a_space_before_the_colon_is_one_target()
+    {
+        // dlb passes -MT '_ ': gcc writes the target verbatim, so a space precedes the colon.
+        var d = Depfile.Parse("_ : a.c a.h\n");
+        Assert.Equal(["_"], d.Rules[0].Targets);
+        Assert.Equal(["a.c", "a.h"], d.Prerequisites);
+    }
+
+    [Fact]
+    public void A_continuation_right_after_the_colon_and_between_targets_is_whitespace()
+    {
+        var d = Depfile.Parse("a.o \\\n a.d: \\\n a.c \\\n\ta.h\n");
+        Assert.Equal(["a.o", "a.d"], d.Rules[0].Targets);
+        Assert.Equal(["a.c", "a.h"], d.Prerequisites);
+    }
+
+    [Fact]
+    public void Prerequisites_of_several_real_rules_are_joined_without_duplicates()
+    {
+        var d = Depfile.Parse("a.o: a.c common.h\nb.o: b.c common.h\n");
+        Assert.Equal(2, d.Rules.Count);
+        Assert.Equal(["a.c", "common.h", "b.c"], d.Prerequisites);
+    }
+
+    [Fact]
+    public void Several_phony_rules_after_continuations_add_nothing()
+    {
+        var d = Depfile.Parse("_: a.c \\\n a.h \\\n b.h\n\na.h:\n\nb.h:\n");
+        Assert.Equal(3, d.Rules.Count);
+        Assert.Equal([false, true, true], d.Rules.Select(r => r.IsPhony));
+        Assert.Equal(["a.c", "a.h", "b.h"], d.Prerequisites);
+    }
+
+    [Fact]
+    public void An_escaped_space_at_the_end_of_a_name_is_kept()
+    {
+        var d = Depfile.Parse("a.o: a.c trailing\\  b.h\n");
+        Assert.Equal(["a.c", "trailing ", "b.h"], d.Prerequisites);
+    }
+
+    [Fact]
+    public void A_drive_letter_colon_is_not_a_rule_separator()
+    {
+        var d = Depfile.Parse("a.o: C:\\src\\a.c\n");
+        Assert.Equal(["C:\\src\\a.c"], d.Prerequisites);
+    }
+
+    [Fact]
+    public void Empty_and_blank_text_has_no_rules()
+    {
+        Assert.Empty(Depfile.Parse("").Rules);
+        Assert.Empty(Depfile.Parse("\n  \n").Rules);
+    }
+
+    [Fact]
+    public void A_rule_without_a_target_is_a_format_error()
+    {
+        var e = Assert.Throws<DepfileFormatException>(() => Depfile.Parse(": a.c\n"));
+        Assert.Contains("no target", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_read_error_names_the_depfile()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.File("bad.d", "nonsense\n");
+        var e = Assert.Throws<DepfileFormatException>(() => Depfile.Read(path));
+        Assert.StartsWith($"depfile '{path}': line 1", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_depfile_written_by_clang_with_several_targets_and_phony_rules_parses()
+    {
+        var clang = CompilerDiscovery.FindExecutable("clang");
+        if (clang is null)
+            Assert.Skip("clang is not installed");
+        using var dir = new TempDirectory();
+        dir.File("a.h", "#define A 1\n");
+        dir.File("a.c", "#include \"a.h\"\nint a = A;\n");
+        var r = ToolProcess.Run(clang, ["-MMD", "-MP", "-MT", "a.o", "-MT", "x y.o", "-MF", "a.d", "-c", "a.c", "-o", "a.o"], dir.Path);
+        Assert.Equal(0, r.ExitCode);
+        var d = Depfile.Read(Path.Combine(dir.Path, "a.d"));
+        Assert.Equal(["a.o", "x", "y.o"], d.Rules[0].Targets);
+        Assert.Equal(["a.c", "a.h"], d.Prerequisites);
+        Assert.Contains(d.Rules, rule => rule.IsPhony);
+    }
 }
