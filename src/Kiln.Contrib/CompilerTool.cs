@@ -23,7 +23,7 @@ namespace Kiln.Contrib;
 /// into <see cref="ObjectFile"/> with a gcc-compatible driver. Each option maps to exactly one kind of argument.
 /// </summary>
 /// <typeparam name="TSelf">The concrete tool class.</typeparam>
-public abstract class CompilerTool<TSelf> : Tool<TSelf> where TSelf : CompilerTool<TSelf>
+public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation where TSelf : CompilerTool<TSelf>
 {
     private protected CompilerTool(SourceLanguage language, string defaultCompiler)
     {
@@ -134,6 +134,13 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf> where TSelf : CompilerTo
         var root = Context.Active.RootPath;
         return new CompileCommand(root.Length > 1 ? root.TrimEnd('/') : root,
             [path, prefix, .. CompilerArguments.Compile(ToCompileOptions(), source, output, depfile: null)], source, output);
+    }
+
+    /// <summary>The entry of this compile in the run's <c>.kiln/compile_commands.json</c> (see <see cref="DescribeCommand"/>).</summary>
+    public CompilationEntry DescribeCompilation()
+    {
+        var command = DescribeCommand();
+        return new CompilationEntry(command.Directory, command.Arguments, command.File, command.Output);
     }
 
     /// <inheritdoc/>

@@ -197,6 +197,7 @@ public sealed partial class Context : IDisposable
                     RunSummaryReport.Write(run, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
             }
             run.Database.Commit();
+            run.Records.Write(run.FileSystem, run.Tree.ManagementNative);
             run.Tree.WaitForWorkingTreeTimeToAdvance(timeBefore, run.Configuration.Time, run.Configuration.WorkingTreeTimeLimit);
         }
         catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)

@@ -28,6 +28,9 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public int RedosCompleted;
 
+    /// <summary>Compilation database and redo trace of this run.</summary>
+    public RunRecords Records { get; } = new();
+
     /// <summary>Pending redos by tool-instance id: a second start of the same instance waits for the first.</summary>
     public ConcurrentDictionary<long, Task> PendingByInstance { get; } = new();
 

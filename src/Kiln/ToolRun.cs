@@ -35,6 +35,8 @@ internal static class ToolRun
         var dependencyFingerprint = descriptor.Fingerprint(tool, dependenciesOnly: true);
         var instanceId = run.Database.GetOrRegisterInstance(toolKey, fingerprint, dependencyFingerprint);
         Interlocked.Increment(ref run.InstanceCount);
+        if (tool is IDescribesCompilation compilation)
+            run.Records.AddCompilation(compilation.DescribeCompilation());
 
         if (run.PendingByInstance.TryGetValue(instanceId, out var previous) && !previous.IsCompleted)
         {
@@ -200,12 +202,17 @@ internal static class ToolRun
             role.Property.SetValue(result, value);
         var description = tool.ToString();
         run.Configuration.Progress?.Invoke(new RedoProgress(Interlocked.Increment(ref run.RedosStarted), Volatile.Read(ref run.RedosCompleted), description));
+        var redoStartNs = run.ElapsedNs;
+        var failed = true;
         try
         {
-            return await RedoAndRecordAsync(context, descriptor, tool, result, instanceId, reason, explicitInputs, previousNonExplicit, outputs, envDigest, identity, startNs).ConfigureAwait(false);
+            var done = await RedoAndRecordAsync(context, descriptor, tool, result, instanceId, reason, explicitInputs, previousNonExplicit, outputs, envDigest, identity, startNs).ConfigureAwait(false);
+            failed = false;
+            return done;
         }
         finally
         {
+            run.Records.AddRedo(description, reason.ToString(), redoStartNs, run.ElapsedNs - redoStartNs, failed);
             run.Configuration.Progress?.Invoke(new RedoProgress(Volatile.Read(ref run.RedosStarted), Interlocked.Increment(ref run.RedosCompleted), description));
         }
     }
