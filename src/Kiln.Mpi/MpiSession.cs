@@ -117,7 +117,7 @@ public sealed class MpiSession : IDisposable
                 if (byKiln)
                     lock (mpi.Gate)
                         mpi.FinalizeMpi();
-                throw new MpiException($"Kiln.Mpi: {opened} ({Describe(mpi.Flavour)}) sees {size} rank(s) but the launcher started {expected} ({choice.LauncherSizeVariable}); the MPI library does not match the launcher: use {LibraryChoice.Suggest(choice.Launcher!.Value)} (set {LibraryChoice.OverrideVariable}) or the launcher of {Describe(mpi.Flavour)}");
+                throw new MpiException($"Kiln.Mpi: {opened} ({Describe(mpi.Flavour)}) sees {size} rank(s) but the launcher started {expected} ({choice.LauncherSizeVariable}): the library does not belong to the launcher that started this process (another MPI installation, or a launcher variable inherited from an enclosing job); set {LibraryChoice.OverrideVariable} to the launcher's own library");
             }
             _current = new MpiSession(mpi, opened, choice.Reason, byKiln, level, elapsed, timeout ?? TimeSpan.FromMinutes(5));
             return _current;

@@ -1,0 +1,20 @@
+namespace Kiln.Mpi.Discovery;
+
+/// <summary>The real directory: each listing opens the directory anew (<c>opendir</c>), never a cached enumeration.</summary>
+internal sealed class MarkerDirectory(string path) : IMarkerDirectory
+{
+    public string Path { get; } = path;
+
+    public void Create(string name, string content)
+    {
+        using var stream = new FileStream(System.IO.Path.Combine(Path, name), FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+        var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        stream.Write(bytes);
+        stream.Flush(flushToDisk: true);
+    }
+
+    public IReadOnlyList<string> List(string prefix) =>
+        [.. Directory.EnumerateFiles(Path, prefix + "*").Select(f => System.IO.Path.GetFileName(f))];
+
+    public void Delete(string name) => File.Delete(System.IO.Path.Combine(Path, name));
+}

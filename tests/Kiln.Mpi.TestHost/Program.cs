@@ -1,0 +1,238 @@
+// Kiln.Mpi.TestHost: run under mpirun by Kiln.Mpi.Tests. Every rank prints exactly one line "KILN-MPI {json}" and
+// exits; on failure the JSON carries "error" and "errorType". Scenarios:
+//   info                                   rank, size, flavour, library, MPI_Init cost
+//   collectives                            broadcast, allreduce, send/receive ring, split, split-shared, duplicate, agree, run-on-root
+//   discover --base DIR [--group-size N] [--repeat K]
+//                                          discovery in DIR/shared (N=0) or DIR/g<rank/N> (simulated nodes)
+// Common options: --out DIR (also write DIR/<rank>.json), --default-timeout-s S.
+//   absent --absent-rank R --op OP --timeout-ms T --signal DIR
+//                                          rank R never joins OP (barrier|broadcast|allreduce|receive|duplicate); the others
+//                                          must time out; R waits until they reported, then aborts the job
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Kiln.Mpi;
+using Kiln.Mpi.Discovery;
+
+var scenario = args.Length > 0 ? args[0] : "info";
+string Option(string name, string fallback)
+{
+    var i = Array.IndexOf(args, "--" + name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+}
+var launcherRank = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK") ?? Environment.GetEnvironmentVariable("PMI_RANK") ?? "0";
+var line = new Dictionary<string, object?> { ["scenario"] = scenario, ["launcherRank"] = int.Parse(launcherRank, CultureInfo.InvariantCulture) };
+
+// Open MPI forwards each rank's stdout in chunks that can interleave inside long lines, so with --out DIR the line
+// also goes to DIR/<launcher rank>.json (written to a temporary name, then renamed), which the tests read.
+var outDirectory = Option("out", "");
+void Print()
+{
+    var json = JsonSerializer.Serialize(line);
+    if (outDirectory.Length > 0)
+    {
+        var file = Path.Combine(outDirectory, launcherRank + ".json");
+        File.WriteAllText(file + ".tmp", json + "\n");
+        File.Move(file + ".tmp", file, overwrite: true);
+    }
+    Console.Out.WriteLine("KILN-MPI " + json);
+    Console.Out.Flush();
+}
+
+MpiSession session;
+var started = Stopwatch.GetTimestamp();
+try
+{
+    session = MpiSession.Initialize(TimeSpan.FromSeconds(double.Parse(Option("default-timeout-s", "60"), CultureInfo.InvariantCulture)));
+}
+catch (MpiException e)
+{
+    line["error"] = e.Message;
+    line["errorType"] = e.GetType().Name;
+    Print();
+    return 2;
+}
+var world = session.World;
+line["rank"] = world.Rank;
+line["size"] = world.Size;
+line["flavour"] = session.Flavour.ToString();
+line["library"] = session.LibraryPath;
+line["libraryReason"] = session.LibraryReason;
+line["libraryVersion"] = session.LibraryVersion;
+line["initializedByKiln"] = session.InitializedByKiln;
+line["threadLevel"] = session.ThreadLevel;
+line["initMs"] = Math.Round(session.InitializeDuration.TotalMilliseconds, 1);
+line["startupToWorldMs"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
+
+try
+{
+    switch (scenario)
+    {
+        case "info":
+            break;
+        case "collectives":
+            Collectives(world, line);
+            break;
+        case "discover":
+            Discover(world, line, Option("base", "."), int.Parse(Option("group-size", "0"), CultureInfo.InvariantCulture),
+                int.Parse(Option("repeat", "1"), CultureInfo.InvariantCulture));
+            break;
+        case "absent":
+            return Absent(session, line, int.Parse(Option("absent-rank", "1"), CultureInfo.InvariantCulture), Option("op", "broadcast"),
+                int.Parse(Option("timeout-ms", "1500"), CultureInfo.InvariantCulture), Option("signal", "."), Print);
+        default:
+            throw new ArgumentException("unknown scenario " + scenario);
+    }
+}
+catch (Exception e)
+{
+    line["error"] = e.Message;
+    line["errorType"] = e.GetType().Name;
+    Print();
+    session.Abort(4);
+    return 4;
+}
+Print();
+session.Dispose();
+return 0;
+
+static void Collectives(ICommunicator world, Dictionary<string, object?> line)
+{
+    int rank = world.Rank, size = world.Size;
+    var root = size - 1;
+    var payload = world.Broadcast(rank == root ? Encoding.UTF8.GetBytes($"hello from {root}") : null, root);
+    line["broadcast"] = Encoding.UTF8.GetString(payload);
+    var big = world.Broadcast(rank == 0 ? [.. Enumerable.Range(0, 1 << 20).Select(i => (byte)(i * 7))] : null, 0);
+    line["bigBroadcastOk"] = big.Length == 1 << 20 && big.Select((b, i) => b == (byte)(i * 7)).All(x => x);
+    line["sumInt"] = world.AllReduce(rank + 1, ReduceOperation.Sum);
+    line["minInt"] = world.AllReduce(rank + 1, ReduceOperation.Min);
+    line["maxLong"] = world.AllReduce((1L << 40) + rank, ReduceOperation.Max);
+    line["sumLong"] = world.AllReduce(1L << 40, ReduceOperation.Sum);
+    if (size > 1)
+    {
+        var next = (rank + 1) % size;
+        var previous = (rank + size - 1) % size;
+        // Even ranks send first, odd ranks receive first: no reliance on eager buffering.
+        if (rank % 2 == 0)
+        {
+            world.Send(Encoding.UTF8.GetBytes($"from {rank}"), next, 7);
+            line["received"] = Encoding.UTF8.GetString(world.Receive(previous, 7));
+        }
+        else
+        {
+            line["received"] = Encoding.UTF8.GetString(world.Receive(previous, 7));
+            world.Send(Encoding.UTF8.GetBytes($"from {rank}"), next, 7);
+        }
+    }
+    using (var parity = world.Split(rank % 2, -rank)!)
+    {
+        line["splitSize"] = parity.Size;
+        line["splitRank"] = parity.Rank;
+        line["splitSum"] = parity.AllReduce(rank, ReduceOperation.Sum);
+    }
+    line["splitNoneIsNull"] = world.Split(rank == 0 ? 0 : -1, 0) is null == (rank != 0);
+    using (var node = world.SplitShared())
+        line["nodeSize"] = node.Size;
+    using (var dup = world.Duplicate())
+    {
+        dup.Barrier();
+        line["dupRank"] = dup.Rank;
+    }
+    line["allTrue"] = world.AllTrue(rank != 1);
+    line["anyTrue"] = world.AnyTrue(rank == size - 1);
+    try
+    {
+        world.RunOnRoot(0, () => throw new InvalidOperationException("compiler said no"));
+    }
+    catch (RootFailedException e)
+    {
+        line["rootFailure"] = e.Message;
+    }
+    line["rootResult"] = Encoding.UTF8.GetString(world.RunOnRoot(0, () => Encoding.UTF8.GetBytes("built")));
+}
+
+static void Discover(ICommunicator world, Dictionary<string, object?> line, string baseDirectory, int groupSize, int repeat)
+{
+    var directory = groupSize <= 0 ? Path.Combine(baseDirectory, "shared") : Path.Combine(baseDirectory, "g" + (world.Rank / groupSize).ToString(CultureInfo.InvariantCulture));
+    Directory.CreateDirectory(directory);
+    world.Barrier();
+    var maxMs = new List<double>();
+    DirectoryTopology? last = null;
+    for (var i = 0; i < repeat; i++)
+    {
+        last?.Dispose();
+        world.Barrier();
+        var t = Stopwatch.GetTimestamp();
+        last = SharedDirectoryDiscovery.Discover(world, directory);
+        var us = (long)Stopwatch.GetElapsedTime(t).TotalMicroseconds;
+        maxMs.Add(world.AllReduce(us, ReduceOperation.Max) / 1000.0);
+    }
+    var topology = last!;
+    line["directory"] = Path.GetFileName(directory);
+    line["groupRanks"] = topology.GroupRanks;
+    line["leader"] = topology.Leader;
+    line["isLeader"] = topology.IsLeader;
+    line["groupSize"] = topology.Group.Size;
+    line["groupRank"] = topology.Group.Rank;
+    line["leadersSize"] = topology.Leaders?.Size;
+    line["directoryCount"] = topology.DirectoryCount;
+    line["nodeCount"] = topology.NodeCount;
+    line["spansNodes"] = topology.SpansNodes;
+    line["nodeHasOtherDirectories"] = topology.NodeHasOtherDirectories;
+    line["listingRounds"] = topology.ListingRounds;
+    line["discoveryMsMaxOverRanks"] = maxMs;
+    line["discoveryMsMedian"] = maxMs.Order().ElementAt(maxMs.Count / 2);
+    line["leftoverMarkers"] = Directory.EnumerateFiles(directory, ".kiln-*").Count();
+    topology.Dispose();
+}
+
+static int Absent(MpiSession session, Dictionary<string, object?> line, int absentRank, string op, int timeoutMs, string signal, Action print)
+{
+    var world = session.World;
+    var timeout = TimeSpan.FromMilliseconds(timeoutMs);
+    world.Barrier();
+    if (world.Rank == absentRank)
+    {
+        // Never joins: wait (bounded) until every other rank has reported its timeout, then end the job.
+        line["absent"] = true;
+        var deadline = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
+        while (Directory.EnumerateFiles(signal, "timedout.*").Count() < world.Size - 1 && Stopwatch.GetTimestamp() < deadline)
+            Thread.Sleep(20);
+        line["othersReported"] = Directory.EnumerateFiles(signal, "timedout.*").Count();
+        print();
+        session.Abort(3);
+        return 3;
+    }
+    try
+    {
+        switch (op)
+        {
+            case "barrier": world.Barrier(timeout); break;
+            case "broadcast": world.Broadcast(world.Rank == absentRank ? [1] : null, absentRank, timeout); break;
+            case "allreduce": world.AllReduce(1, ReduceOperation.Sum, timeout); break;
+            case "receive": world.Receive(absentRank, 3, timeout); break;
+            case "duplicate": world.Duplicate(timeout); break;
+            default: throw new ArgumentException("unknown op " + op);
+        }
+        line["error"] = "completed without the absent rank";
+    }
+    catch (MpiTimeoutException e)
+    {
+        line["error"] = e.Message;
+        line["errorType"] = e.GetType().Name;
+        line["operation"] = e.Operation;
+        try
+        {
+            world.Barrier(timeout);
+        }
+        catch (MpiException again)
+        {
+            line["afterwards"] = again.Message;
+        }
+    }
+    print();
+    File.WriteAllText(Path.Combine(signal, "timedout." + world.Rank.ToString(CultureInfo.InvariantCulture)), "");
+    Thread.Sleep(Timeout.Infinite); // the absent rank aborts the job
+    return 0;
+}
