@@ -5,6 +5,7 @@
 //   discover --base DIR [--group-size N] [--repeat K]
 //                                          discovery in DIR/shared (N=0) or DIR/g<rank/N> (simulated nodes)
 // Common options: --out DIR (also write DIR/<rank>.json), --default-timeout-s S.
+//   primitives [--repeat K]                median time of each operation (slowest rank)
 //   absent --absent-rank R --op OP --timeout-ms T --signal DIR
 //                                          rank R never joins OP (barrier|broadcast|allreduce|receive|duplicate); the others
 //                                          must time out; R waits until they reported, then aborts the job
@@ -77,6 +78,9 @@ try
         case "discover":
             Discover(world, line, Option("base", "."), int.Parse(Option("group-size", "0"), CultureInfo.InvariantCulture),
                 int.Parse(Option("repeat", "1"), CultureInfo.InvariantCulture));
+            break;
+        case "primitives":
+            Primitives(world, line, int.Parse(Option("repeat", "21"), CultureInfo.InvariantCulture));
             break;
         case "absent":
             return Absent(session, line, int.Parse(Option("absent-rank", "1"), CultureInfo.InvariantCulture), Option("op", "broadcast"),
@@ -152,11 +156,45 @@ static void Collectives(ICommunicator world, Dictionary<string, object?> line)
     line["rootResult"] = Encoding.UTF8.GetString(world.RunOnRoot(0, () => Encoding.UTF8.GetBytes("built")));
 }
 
+static void Primitives(ICommunicator world, Dictionary<string, object?> line, int repeat)
+{
+    // Median over repetitions of the slowest rank's time per operation, in milliseconds.
+    void Time(string name, Action action)
+    {
+        var samples = new List<double>();
+        for (var i = 0; i < repeat; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            action();
+            samples.Add(world.AllReduce((long)Stopwatch.GetElapsedTime(t).TotalMicroseconds, ReduceOperation.Max) / 1000.0);
+        }
+        line[name + "Ms"] = samples.Order().ElementAt(samples.Count / 2);
+    }
+    Time("barrier", () => world.Barrier());
+    Time("allReduce", () => world.AllReduce(1, ReduceOperation.Sum));
+    Time("broadcast16", () => world.Broadcast(world.Rank == 0 ? new byte[16] : null, 0));
+    Time("broadcast1M", () => world.Broadcast(world.Rank == 0 ? new byte[1 << 20] : null, 0));
+    Time("split", () => world.Split(world.Rank % 2, 0)!.Dispose());
+    Time("splitShared", () => world.SplitShared().Dispose());
+    Time("duplicate", () => world.Duplicate().Dispose());
+}
+
 static void Discover(ICommunicator world, Dictionary<string, object?> line, string baseDirectory, int groupSize, int repeat)
 {
     var directory = groupSize <= 0 ? Path.Combine(baseDirectory, "shared") : Path.Combine(baseDirectory, "g" + (world.Rank / groupSize).ToString(CultureInfo.InvariantCulture));
     Directory.CreateDirectory(directory);
     world.Barrier();
+    if (Environment.GetEnvironmentVariable("KILN_TESTHOST_WARM_MPI") == "1")
+    {
+        // Separates MPI's first-use costs from .NET's: run the primitives once in another directory first.
+        var t0 = Stopwatch.GetTimestamp();
+        using (var a = world.Split(0, world.Rank)!)
+            a.AllReduce(1, ReduceOperation.Sum);
+        using (var b = world.SplitShared())
+            b.AllReduce(1L, ReduceOperation.Min);
+        world.Broadcast(world.Rank == 0 ? new byte[16] : null, 0);
+        line["warmPrimitivesMs"] = world.AllReduce((long)Stopwatch.GetElapsedTime(t0).TotalMicroseconds, ReduceOperation.Max) / 1000.0;
+    }
     var maxMs = new List<double>();
     DirectoryTopology? last = null;
     for (var i = 0; i < repeat; i++)

@@ -9,8 +9,8 @@ internal sealed class MarkerDirectory(string path) : IMarkerDirectory
     {
         using var stream = new FileStream(System.IO.Path.Combine(Path, name), FileMode.CreateNew, FileAccess.Write, FileShare.Read);
         var bytes = System.Text.Encoding.UTF8.GetBytes(content);
+        // No fsync: visibility to other clients needs only close (NFS close-to-open), and a crash loses nothing of value.
         stream.Write(bytes);
-        stream.Flush(flushToDisk: true);
     }
 
     public IReadOnlyList<string> List(string prefix) =>

@@ -24,7 +24,12 @@ namespace Kiln.Mpi.Native;
 internal sealed unsafe class NativeCommunicator : ICommunicator
 {
     private const int ChunkBytes = 1 << 30;
-    private const int YieldingPolls = 64;
+    /// <summary>How long a wait polls with <see cref="Thread.Yield"/> before it sleeps 1 ms between polls.</summary>
+    internal static TimeSpan YieldingPhase { get; set; } = ReadYieldingPhase();
+
+    private static TimeSpan ReadYieldingPhase() =>
+        double.TryParse(Environment.GetEnvironmentVariable("KILN_MPI_YIELD_MS"), System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            ? TimeSpan.FromMilliseconds(ms) : TimeSpan.FromMilliseconds(64);
 
     private readonly MpiSession _session;
     private readonly NativeMpi _mpi;
@@ -244,7 +249,9 @@ internal sealed unsafe class NativeCommunicator : ICommunicator
 
     private void Wait(void* request, Deadline deadline, string operation, string waitedFor)
     {
-        for (var polls = 0; ; polls++)
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var yielding = YieldingPhase;
+        while (true)
         {
             bool done;
             lock (_mpi.Gate)
@@ -258,7 +265,7 @@ internal sealed unsafe class NativeCommunicator : ICommunicator
                 _session.NoteTimeout();
                 throw error;
             }
-            if (polls < YieldingPolls)
+            if (System.Diagnostics.Stopwatch.GetElapsedTime(started) < yielding)
                 Thread.Yield();
             else
                 Thread.Sleep(1);
