@@ -85,7 +85,10 @@ public static class Collective
 #pragma warning restore CA1031
             {
                 original = e;
-                message = EncodeFailure(e);
+                // A failure relayed from further up (e.g. the job's builder, via the leaders) keeps its origin.
+                message = e is RootFailedException relayed
+                    ? EncodeFailure(relayed.RootRank, relayed.Communicator, relayed.ErrorType, relayed.ErrorMessage)
+                    : EncodeFailure(root, communicator.Name, e.GetType().FullName ?? e.GetType().Name, e.Message);
             }
         }
         var outcome = communicator.Broadcast(message, root, timeout);
@@ -93,10 +96,8 @@ public static class Collective
             throw new MpiException($"RunOnRoot on communicator '{communicator.Name}': empty outcome from rank {root}");
         if (outcome[0] == Succeeded)
             return outcome[1..];
-        var (type, text) = DecodeFailure(outcome);
-        throw original is null
-            ? new RootFailedException(root, communicator.Name, type, text)
-            : new RootFailedException(root, communicator.Name, type, text, original);
+        var (rank, name, type, text) = DecodeFailure(outcome);
+        throw new RootFailedException(rank, name, type, text, original);
     }
 
     /// <summary>
@@ -120,21 +121,24 @@ public static class Collective
         return decode(communicator.RunOnRoot(root, () => encode(action()), timeout));
     }
 
-    private static byte[] EncodeFailure(Exception e)
+    // Failure outcome: byte 1, then int32 rank, then three length-prefixed UTF-8 strings: communicator, type, message.
+    private static byte[] EncodeFailure(int rank, string communicator, string type, string text)
     {
-        var type = Encoding.UTF8.GetBytes(e.GetType().FullName ?? e.GetType().Name);
-        var text = Encoding.UTF8.GetBytes(e.Message);
-        var message = new byte[1 + 4 + type.Length + text.Length];
-        message[0] = Failed;
-        BitConverter.TryWriteBytes(message.AsSpan(1, 4), type.Length);
-        type.CopyTo(message, 5);
-        text.CopyTo(message, 5 + type.Length);
-        return message;
+        using var stream = new MemoryStream();
+        using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Failed);
+            writer.Write(rank);
+            writer.Write(communicator);
+            writer.Write(type);
+            writer.Write(text);
+        }
+        return stream.ToArray();
     }
 
-    private static (string Type, string Message) DecodeFailure(byte[] outcome)
+    private static (int Rank, string Communicator, string Type, string Message) DecodeFailure(byte[] outcome)
     {
-        var typeLength = BitConverter.ToInt32(outcome, 1);
-        return (Encoding.UTF8.GetString(outcome, 5, typeLength), Encoding.UTF8.GetString(outcome, 5 + typeLength, outcome.Length - 5 - typeLength));
+        using var reader = new BinaryReader(new MemoryStream(outcome, 1, outcome.Length - 1), Encoding.UTF8);
+        return (reader.ReadInt32(), reader.ReadString(), reader.ReadString(), reader.ReadString());
     }
 }

@@ -125,20 +125,21 @@ public sealed class MpiSession : IDisposable
     }
 
     /// <summary>
-    /// Adopts an application's communicator: Kiln duplicates it (collective over its ranks) so that Kiln's messages
-    /// never mix with the application's, and never touches the original.
+    /// Collective over the application's communicator: adopts it by duplication, so that Kiln's messages never mix
+    /// with the application's; the original is never touched otherwise.
     /// </summary>
     /// <param name="handle">The native handle: for Open MPI the <c>MPI_Comm</c> pointer, for MPICH the <c>int</c> value.</param>
     /// <param name="name">A name for messages.</param>
+    /// <param name="timeout">Bound for every rank's arrival; <see langword="null"/> means <see cref="DefaultTimeout"/>.</param>
     /// <returns>Kiln's duplicate; the caller disposes it.</returns>
-    public ICommunicator Adopt(nint handle, string name = "application")
+    public ICommunicator Adopt(nint handle, string name = "application", TimeSpan? timeout = null)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        nint copy;
-        lock (Mpi.Gate)
-            copy = Mpi.CommDup(handle);
-        return new NativeCommunicator(this, copy, name, DefaultTimeout);
+        return NativeCommunicator.DuplicateForeign(this, handle, name, timeout ?? DefaultTimeout);
     }
+
+    /// <summary>The native handle of MPI_COMM_WORLD in this library (for <see cref="Adopt"/> and tests).</summary>
+    public nint WorldHandle => Mpi.CommWorld;
 
     /// <summary>Ends every process of the job (MPI_Abort on MPI_COMM_WORLD); the way out after a timeout.</summary>
     /// <param name="errorCode">The exit status the launcher reports.</param>

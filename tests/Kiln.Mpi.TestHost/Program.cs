@@ -54,6 +54,7 @@ catch (MpiException e)
     Print();
     return 2;
 }
+MpiSessionAccess.Session = session;
 var world = session.World;
 line["rank"] = world.Rank;
 line["size"] = world.Size;
@@ -143,6 +144,8 @@ static void Collectives(ICommunicator world, Dictionary<string, object?> line)
         dup.Barrier();
         line["dupRank"] = dup.Rank;
     }
+    using (var adopted = MpiSessionAccess.Session!.Adopt(MpiSessionAccess.Session.WorldHandle, "adopted world"))
+        line["adoptedSum"] = adopted.AllReduce(1, ReduceOperation.Sum);
     line["allTrue"] = world.AllTrue(rank != 1);
     line["anyTrue"] = world.AnyTrue(rank == size - 1);
     try
@@ -273,4 +276,9 @@ static int Absent(MpiSession session, Dictionary<string, object?> line, int abse
     File.WriteAllText(Path.Combine(signal, "timedout." + world.Rank.ToString(CultureInfo.InvariantCulture)), "");
     Thread.Sleep(Timeout.Infinite); // the absent rank aborts the job
     return 0;
+}
+
+static class MpiSessionAccess
+{
+    public static MpiSession? Session { get; set; }
 }

@@ -69,6 +69,32 @@ public sealed class CollectiveTests
     }
 
     [Fact]
+    public void A_relayed_failure_keeps_the_rank_and_communicator_where_it_happened()
+    {
+        var world = InProcessCommunicator.Create(4);
+        var error = Assert.Throws<AggregateException>(() => InProcessCommunicator.Run(world, c =>
+        {
+            using var pair = c.Split(c.Rank / 2, c.Rank)!;
+            // Rank 1 of each pair fails first; rank 0 of the pair relays that failure to its pair via RunOnRoot.
+            Exception? first = null;
+            try
+            {
+                pair.RunOnRoot(1, () => throw new InvalidOperationException("first failure"));
+            }
+            catch (RootFailedException e)
+            {
+                first = e;
+            }
+            return pair.RunOnRoot(0, () => throw first!);
+        }));
+        Assert.Equal(4, error.InnerExceptions.Count);
+        Assert.All(error.InnerExceptions, e => Assert.StartsWith(
+            "the work of rank 1 of communicator 'world/split(", e.Message, StringComparison.Ordinal));
+        Assert.All(error.InnerExceptions, e => Assert.EndsWith(
+            ")' failed: System.InvalidOperationException: first failure", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Others_time_out_when_the_root_never_finishes_its_action()
     {
         using var release = new ManualResetEventSlim();

@@ -62,6 +62,7 @@ public sealed class MpirunTests
             Assert.True(l.GetProperty("splitNoneIsNull").GetBoolean());
             Assert.Equal(ranks, l.GetProperty("nodeSize").GetInt32()); // one machine: one shared-memory node
             Assert.Equal(rank, l.GetProperty("dupRank").GetInt32());
+            Assert.Equal(ranks, l.GetProperty("adoptedSum").GetInt32());
             Assert.Equal(ranks == 1, l.GetProperty("allTrue").GetBoolean());
             Assert.True(l.GetProperty("anyTrue").GetBoolean());
             Assert.Equal("the work of rank 0 of communicator 'world' failed: System.InvalidOperationException: compiler said no", S(l, "rootFailure"));

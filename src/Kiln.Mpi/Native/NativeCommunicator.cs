@@ -249,26 +249,60 @@ internal sealed unsafe class NativeCommunicator : ICommunicator
 
     private void Wait(void* request, Deadline deadline, string operation, string waitedFor)
     {
+        if (Poll(_mpi, request, deadline))
+            return;
+        var error = new MpiTimeoutException(operation, Name, Rank, Size, waitedFor, deadline.Timeout);
+        _state.MarkUnusable(error.Message);
+        _session.NoteTimeout();
+        throw error;
+    }
+
+    /// <summary>Polls MPI_Test until the request completes (true) or the deadline passes (false).</summary>
+    internal static bool Poll(NativeMpi mpi, void* request, Deadline deadline)
+    {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var yielding = YieldingPhase;
         while (true)
         {
             bool done;
-            lock (_mpi.Gate)
-                done = _mpi.Test(request);
+            lock (mpi.Gate)
+                done = mpi.Test(request);
             if (done)
-                return;
+                return true;
             if (deadline.HasExpired)
-            {
-                var error = new MpiTimeoutException(operation, Name, Rank, Size, waitedFor, deadline.Timeout);
-                _state.MarkUnusable(error.Message);
-                _session.NoteTimeout();
-                throw error;
-            }
+                return false;
             if (System.Diagnostics.Stopwatch.GetElapsedTime(started) < yielding)
                 Thread.Yield();
             else
                 Thread.Sleep(1);
         }
+    }
+
+    /// <summary>
+    /// Duplicates an application's communicator after a timed MPI_Ibarrier on it (a collective the application's
+    /// ranks must reach anyway, since MPI_Comm_dup is collective). The application's handle is never changed.
+    /// </summary>
+    internal static NativeCommunicator DuplicateForeign(MpiSession session, nint handle, string name, TimeSpan timeout)
+    {
+        var mpi = session.Mpi;
+        var deadline = Deadline.Start(timeout);
+        int rank, size;
+        var request = NewRequest();
+        lock (mpi.Gate)
+        {
+            rank = mpi.CommRank(handle);
+            size = mpi.CommSize(handle);
+            mpi.Ibarrier(handle, request);
+        }
+        if (!Poll(mpi, request, deadline))
+        {
+            session.NoteTimeout();
+            throw new MpiTimeoutException("Adopt", name, rank, size, "every rank of the application's communicator to enter Adopt", timeout);
+        }
+        NativeMemory.Free(request);
+        nint copy;
+        lock (mpi.Gate)
+            copy = mpi.CommDup(handle);
+        return new NativeCommunicator(session, copy, name, session.DefaultTimeout);
     }
 }
