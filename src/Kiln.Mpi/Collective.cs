@@ -121,6 +121,24 @@ public static class Collective
         return decode(communicator.RunOnRoot(root, () => encode(action()), timeout));
     }
 
+    /// <summary>
+    /// Collective: returns on every rank if no rank failed; otherwise every rank throws the same
+    /// <see cref="RootFailedException"/>, carrying the failure of the lowest failing rank. Use it at the end of a
+    /// step in which ranks worked independently, so that they leave the step together.
+    /// </summary>
+    /// <param name="communicator">The ranks that agree.</param>
+    /// <param name="localFailure">This rank's failure, or <see langword="null"/>.</param>
+    /// <param name="timeout">Bound for each collective; <see langword="null"/> means the communicator's timeout.</param>
+    /// <exception cref="RootFailedException">Some rank failed.</exception>
+    public static void ThrowIfAnyFailed(this ICommunicator communicator, Exception? localFailure, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(communicator);
+        var lowest = communicator.AllReduce(localFailure is null ? int.MaxValue : communicator.Rank, ReduceOperation.Min, timeout);
+        if (lowest == int.MaxValue)
+            return;
+        communicator.RunOnRoot(lowest, () => throw localFailure!, timeout);
+    }
+
     // Failure outcome: byte 1, then int32 rank, then three length-prefixed UTF-8 strings: communicator, type, message.
     private static byte[] EncodeFailure(int rank, string communicator, string type, string text)
     {
