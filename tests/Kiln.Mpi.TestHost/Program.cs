@@ -5,6 +5,8 @@
 //   discover --base DIR [--group-size N] [--repeat K]
 //                                          discovery in DIR/shared (N=0) or DIR/g<rank/N> (simulated nodes)
 // Common options: --out DIR (also write DIR/<rank>.json), --default-timeout-s S.
+//   build --base DIR [--group-size N] [--mode Node|Root|Process|Auto] [--fail yes]
+//                                          DistributedBuild with a stand-in build; DIR/actions/ lists builds/installs
 //   primitives [--repeat K]                median time of each operation (slowest rank)
 //   absent --absent-rank R --op OP --timeout-ms T --signal DIR
 //                                          rank R never joins OP (barrier|broadcast|allreduce|receive|duplicate); the others
@@ -79,6 +81,10 @@ try
         case "discover":
             Discover(world, line, Option("base", "."), int.Parse(Option("group-size", "0"), CultureInfo.InvariantCulture),
                 int.Parse(Option("repeat", "1"), CultureInfo.InvariantCulture));
+            break;
+        case "build":
+            Build(world, line, Option("base", "."), int.Parse(Option("group-size", "0"), CultureInfo.InvariantCulture),
+                Enum.Parse<Kiln.Mpi.Coordination.BuildMode>(Option("mode", "Auto")), Option("fail", "") == "yes");
             break;
         case "primitives":
             Primitives(world, line, int.Parse(Option("repeat", "21"), CultureInfo.InvariantCulture));
@@ -157,6 +163,59 @@ static void Collectives(ICommunicator world, Dictionary<string, object?> line)
         line["rootFailure"] = e.Message;
     }
     line["rootResult"] = Encoding.UTF8.GetString(world.RunOnRoot(0, () => Encoding.UTF8.GetBytes("built")));
+}
+
+static void Build(ICommunicator world, Dictionary<string, object?> line, string baseDirectory, int groupSize,
+    Kiln.Mpi.Coordination.BuildMode mode, bool fail)
+{
+    // A stand-in for Kiln.Jit: "building" writes a library file via temp + rename; every build and install leaves a
+    // file "<rank> <action> <guid>" in base/actions/, so the test counts them across processes.
+    var directory = groupSize <= 0 ? Path.Combine(baseDirectory, "shared") : Path.Combine(baseDirectory, "g" + (world.Rank / groupSize).ToString(CultureInfo.InvariantCulture));
+    Directory.CreateDirectory(directory);
+    world.Barrier();
+    var library = Path.Combine(directory, "libk.so");
+    // One file per action: .NET's FileMode.Append seeks to the end instead of using O_APPEND, so appends from
+    // several processes to one log would lose lines.
+    var actions = Directory.CreateDirectory(Path.Combine(baseDirectory, "actions")).FullName;
+    void Log(string action) => File.WriteAllText(Path.Combine(actions, $"{world.Rank} {action} {Guid.NewGuid():N}"), "");
+    void Publish(byte[] bytes)
+    {
+        var temp = library + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+        File.WriteAllBytes(temp, bytes);
+        File.Move(temp, library, overwrite: true);
+    }
+    var callbacks = new Kiln.Mpi.Coordination.BuildCallbacks(
+        IsPublished: () => File.Exists(library),
+        Build: () =>
+        {
+            Log("build");
+            if (fail)
+                throw new InvalidOperationException("k.cpp:1:1: error: expected unqualified-id");
+            Thread.Sleep(100); // a compile
+            Publish(Encoding.UTF8.GetBytes("library built by rank " + world.Rank.ToString(CultureInfo.InvariantCulture)));
+        },
+        ReadPublished: () => File.ReadAllBytes(library),
+        Install: bytes =>
+        {
+            Log("install");
+            Publish(bytes);
+        });
+    using var topology = SharedDirectoryDiscovery.Discover(world, directory);
+    var t = Stopwatch.GetTimestamp();
+    try
+    {
+        var outcome = Kiln.Mpi.Coordination.DistributedBuild.Run(world, topology, mode, callbacks);
+        line["mode"] = outcome.Mode.ToString();
+        line["role"] = outcome.Role.ToString();
+        line["libraryContent"] = File.ReadAllText(library);
+        var again = Kiln.Mpi.Coordination.DistributedBuild.Run(world, topology, mode, callbacks);
+        line["secondRole"] = again.Role.ToString();
+    }
+    catch (Exception e) when (e is RootFailedException or InvalidOperationException)
+    {
+        line["buildError"] = e.Message;
+    }
+    line["buildMsMaxOverRanks"] = world.AllReduce((long)Stopwatch.GetElapsedTime(t).TotalMicroseconds, ReduceOperation.Max) / 1000.0;
 }
 
 static void Primitives(ICommunicator world, Dictionary<string, object?> line, int repeat)

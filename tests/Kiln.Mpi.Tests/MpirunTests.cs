@@ -167,6 +167,64 @@ public sealed class MpirunTests
         }
     }
 
+    public static TheoryData<MpiFlavour, string, int, string, string> BuildScenarios()
+    {
+        var data = new TheoryData<MpiFlavour, string, int, string, string>();
+        foreach (var flavour in new[] { MpiFlavour.OpenMpi, MpiFlavour.Mpich })
+        {
+            // mode, ranks per directory (0 = one shared directory), expected actions log, expected roles by rank
+            data.Add(flavour, "Node", 0, "0 build", "Builder Waiter Waiter Waiter");
+            data.Add(flavour, "Node", 2, "0 build,2 build", "Builder Waiter Builder Waiter");
+            data.Add(flavour, "Root", 2, "0 build,2 install", "Builder Waiter Receiver Waiter");
+            data.Add(flavour, "Auto", 1, "0 build,1 install,2 install,3 install", "Builder Receiver Receiver Receiver");
+            data.Add(flavour, "Process", 1, "0 build,1 build,2 build,3 build", "Builder Builder Builder Builder");
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BuildScenarios))]
+    public void A_distributed_build_runs_the_expected_builds_and_every_rank_ends_with_the_library(MpiFlavour flavour, string mode, int perDirectory, string actions, string roles)
+    {
+        var scratch = Directory.CreateTempSubdirectory("kiln-mpi-build-").FullName;
+        try
+        {
+            var run = Mpirun.Start(flavour, 4, ["build", "--base", scratch, "--mode", mode, "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            AssertNoError(run, 4);
+            Assert.Equal(actions, string.Join(",", Directory.EnumerateFiles(Path.Combine(scratch, "actions")).Select(f => string.Join(' ', Path.GetFileName(f).Split(' ')[..2])).Order(StringComparer.Ordinal)));
+            Assert.Equal(roles, string.Join(" ", run.Lines.Select(l => S(l, "role"))));
+            Assert.All(run.Lines, l => Assert.Equal("Hit", S(l, "secondRole")));
+            Assert.All(run.Lines, l => Assert.StartsWith("library built by rank ", S(l, "libraryContent"), StringComparison.Ordinal));
+            Assert.All(run.Lines, l => Assert.False(l.TryGetProperty("buildError", out _)));
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData(MpiFlavour.OpenMpi, "Node", 0)]
+    [InlineData(MpiFlavour.OpenMpi, "Root", 1)]
+    [InlineData(MpiFlavour.Mpich, "Node", 2)]
+    [InlineData(MpiFlavour.Mpich, "Root", 1)]
+    public void A_failed_distributed_build_gives_every_rank_the_same_error_and_the_job_ends(MpiFlavour flavour, string mode, int perDirectory)
+    {
+        var scratch = Directory.CreateTempSubdirectory("kiln-mpi-fail-").FullName;
+        try
+        {
+            var run = Mpirun.Start(flavour, 4, ["build", "--base", scratch, "--mode", mode, "--fail", "yes", "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            AssertNoError(run, 4);
+            var errors = run.Lines.Select(l => S(l, "buildError")).Distinct().ToList();
+            Assert.Single(errors);
+            Assert.EndsWith("failed: System.InvalidOperationException: k.cpp:1:1: error: expected unqualified-id", errors[0], StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData(MpiFlavour.OpenMpi, "libmpich.so.12", "Kiln.Mpi: libmpich.so.12 is MPICH but the processes were started by Open MPI's mpirun (OMPI_COMM_WORLD_SIZE=2); the library must match the launcher: use libmpi.so.40")]
     [InlineData(MpiFlavour.Mpich, "libmpi.so.40", "Kiln.Mpi: libmpi.so.40 is Open MPI but the processes were started by MPICH's mpiexec (PMI) (PMI_SIZE=2); the library must match the launcher: use libmpich.so.12")]
