@@ -15,6 +15,8 @@ namespace Kiln.Mpi;
 /// <para><b>Agreement with the launcher.</b> A library of the other family than the launcher fails before MPI_Init;
 /// after MPI_Init the launcher's size variable must equal MPI_Comm_size (the known pitfall: the wrong library
 /// silently yields rank 0 of 1 on every process). Either failure is one <see cref="MpiException"/> line.</para>
+/// <para><b>Signals.</b> Before MPI_Init Kiln sets <c>UCX_HANDLE_ERRORS=none</c> (unless set by the user), because
+/// UCX's SIGSEGV handler would turn every later NullReferenceException into a crash.</para>
 /// <para><b>Lifetime.</b> If Kiln called MPI_Init, <see cref="Dispose"/> calls MPI_Finalize, except after a
 /// timeout (a pending collective would make MPI_Finalize hang; call <see cref="Abort"/> instead). If the application
 /// initialised MPI, the application finalises it, after disposing this session.</para>
@@ -69,6 +71,13 @@ public sealed class MpiSession : IDisposable
     /// <summary>The timeout of communicators this session creates.</summary>
     public TimeSpan DefaultTimeout { get; }
 
+    /// <summary>
+    /// The variable Kiln set before opening the MPI library so that the transport leaves .NET's SIGSEGV handling alone
+    /// (<c>UCX_HANDLE_ERRORS=none</c>: UCX otherwise turns every NullReferenceException into a crash), or
+    /// <see langword="null"/> if the user had configured it.
+    /// </summary>
+    public string? EnvironmentSet { get; private init; }
+
     /// <summary>A Kiln-private duplicate of MPI_COMM_WORLD.</summary>
     public ICommunicator World => _world;
 
@@ -96,6 +105,8 @@ public sealed class MpiSession : IDisposable
             var choice = LibraryChoice.FromEnvironment(Environment.GetEnvironmentVariables());
             if (library is not null)
                 choice = choice with { Candidates = [library], Reason = "the library argument of MpiSession.Initialize" };
+            // Before dlopen: UCX parses its configuration in a library constructor when libucs is loaded.
+            var environmentSet = TransportEnvironment.KeepRuntimeSignalHandlers();
             var (mpi, opened) = Open(choice);
             if (choice.Launcher is { } launcher && launcher != mpi.Flavour)
                 throw new MpiException($"Kiln.Mpi: {opened} is {Describe(mpi.Flavour)} but the processes were started by {LibraryChoice.LauncherName(launcher)} ({choice.LauncherSizeVariable ?? "PMI_RANK"}); the library must match the launcher: use {LibraryChoice.Suggest(launcher)} (unset or fix {LibraryChoice.OverrideVariable}) or launch with the other flavour's launcher");
@@ -106,7 +117,14 @@ public sealed class MpiSession : IDisposable
                 if (mpi.Finalized())
                     throw new MpiException("Kiln.Mpi: MPI was finalised already in this process; it cannot be initialised again");
                 byKiln = !mpi.Initialized();
-                level = byKiln ? mpi.InitThread(NativeMpi.ThreadSerialized) : mpi.QueryThread();
+                if (byKiln)
+                {
+                    level = mpi.InitThread(NativeMpi.ThreadSerialized);
+                }
+                else
+                {
+                    level = mpi.QueryThread();
+                }
             }
             var elapsed = Stopwatch.GetElapsedTime(started);
             int size;
@@ -119,7 +137,10 @@ public sealed class MpiSession : IDisposable
                         mpi.FinalizeMpi();
                 throw new MpiException($"Kiln.Mpi: {opened} ({Describe(mpi.Flavour)}) sees {size} rank(s) but the launcher started {expected} ({choice.LauncherSizeVariable}): the library does not belong to the launcher that started this process (another MPI installation, or a launcher variable inherited from an enclosing job); set {LibraryChoice.OverrideVariable} to the launcher's own library");
             }
-            _current = new MpiSession(mpi, opened, choice.Reason, byKiln, level, elapsed, timeout ?? TimeSpan.FromMinutes(5));
+            _current = new MpiSession(mpi, opened, choice.Reason, byKiln, level, elapsed, timeout ?? TimeSpan.FromMinutes(5))
+            {
+                EnvironmentSet = environmentSet,
+            };
             return _current;
         }
     }

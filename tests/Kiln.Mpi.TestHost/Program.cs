@@ -66,6 +66,7 @@ line["libraryReason"] = session.LibraryReason;
 line["libraryVersion"] = session.LibraryVersion;
 line["initializedByKiln"] = session.InitializedByKiln;
 line["threadLevel"] = session.ThreadLevel;
+line["environmentSet"] = session.EnvironmentSet;
 line["initMs"] = Math.Round(session.InitializeDuration.TotalMilliseconds, 1);
 line["startupToWorldMs"] = Math.Round(Stopwatch.GetElapsedTime(started).TotalMilliseconds, 1);
 
@@ -74,6 +75,9 @@ try
     switch (scenario)
     {
         case "info":
+            line["nullReferenceCaught"] = NullReferenceIsCaught();
+            line["divideByZeroCaught"] = DivideByZeroIsCaught(world.Size - world.Size);
+            line["childProcessExit"] = ChildProcessExit();
             break;
         case "collectives":
             Collectives(world, line);
@@ -216,6 +220,40 @@ static void Build(ICommunicator world, Dictionary<string, object?> line, string 
         line["buildError"] = e.Message;
     }
     line["buildMsMaxOverRanks"] = world.AllReduce((long)Stopwatch.GetElapsedTime(t).TotalMicroseconds, ReduceOperation.Max) / 1000.0;
+}
+
+// MPI libraries may install handlers for SIGSEGV/SIGBUS (Open MPI's opal_signal); .NET turns SIGSEGV on a null
+// access into NullReferenceException and must keep doing so after MPI_Init.
+static bool NullReferenceIsCaught()
+{
+    try
+    {
+        string? nothing = Environment.GetEnvironmentVariable("KILN_TESTHOST_NO_SUCH_VARIABLE_" + Environment.ProcessId);
+        return nothing!.Length < 0;
+    }
+    catch (NullReferenceException)
+    {
+        return true;
+    }
+}
+
+static bool DivideByZeroIsCaught(int zero)
+{
+    try
+    {
+        return 1 / zero == 42;
+    }
+    catch (DivideByZeroException)
+    {
+        return true;
+    }
+}
+
+// Kiln.Jit runs the compiler as a child process: its exit must still be observed after MPI_Init (SIGCHLD).
+static int ChildProcessExit()
+{
+    using var child = Process.Start(new ProcessStartInfo("/bin/sh", ["-c", "exit 7"]) { UseShellExecute = false })!;
+    return child.WaitForExit(30_000) ? child.ExitCode : -1;
 }
 
 static void Primitives(ICommunicator world, Dictionary<string, object?> line, int repeat)

@@ -36,6 +36,9 @@ public sealed class MpirunTests
         Assert.All(run.Lines, l => Assert.Equal(ranks, l.GetProperty("size").GetInt32()));
         Assert.All(run.Lines, l => Assert.Equal(flavour.ToString(), S(l, "flavour")));
         Assert.All(run.Lines, l => Assert.True(l.GetProperty("initializedByKiln").GetBoolean()));
+        Assert.All(run.Lines, l => Assert.True(l.GetProperty("nullReferenceCaught").GetBoolean(), "a NullReferenceException after MPI_Init must stay catchable"));
+        Assert.All(run.Lines, l => Assert.True(l.GetProperty("divideByZeroCaught").GetBoolean()));
+        Assert.All(run.Lines, l => Assert.Equal(7, l.GetProperty("childProcessExit").GetInt32()));
     }
 
     [Theory]
