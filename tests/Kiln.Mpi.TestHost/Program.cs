@@ -2,7 +2,7 @@
 // exits; on failure the JSON carries "error" and "errorType". Scenarios:
 //   info                                   rank, size, flavour, library, MPI_Init cost
 //   collectives                            broadcast, allreduce, send/receive ring, split, split-shared, duplicate, agree, run-on-root
-//   discover --base DIR [--group-size N] [--repeat K]
+//   discover --base DIR [--group-size N] [--repeat K] [--method TouchFiles|NodeThenTouchFiles]
 //                                          discovery in DIR/shared (N=0) or DIR/g<rank/N> (simulated nodes)
 // Common options: --out DIR (also write DIR/<rank>.json), --default-timeout-s S.
 //   build --base DIR [--group-size N] [--mode Node|Root|Process|Auto] [--fail yes]
@@ -84,7 +84,7 @@ try
             break;
         case "discover":
             Discover(world, line, Option("base", "."), int.Parse(Option("group-size", "0"), CultureInfo.InvariantCulture),
-                int.Parse(Option("repeat", "1"), CultureInfo.InvariantCulture));
+                int.Parse(Option("repeat", "1"), CultureInfo.InvariantCulture), Enum.Parse<DiscoveryMethod>(Option("method", "TouchFiles")));
             break;
         case "build":
             Build(world, line, Option("base", "."), int.Parse(Option("group-size", "0"), CultureInfo.InvariantCulture),
@@ -279,7 +279,7 @@ static void Primitives(ICommunicator world, Dictionary<string, object?> line, in
     Time("duplicate", () => world.Duplicate().Dispose());
 }
 
-static void Discover(ICommunicator world, Dictionary<string, object?> line, string baseDirectory, int groupSize, int repeat)
+static void Discover(ICommunicator world, Dictionary<string, object?> line, string baseDirectory, int groupSize, int repeat, DiscoveryMethod method)
 {
     var directory = groupSize <= 0 ? Path.Combine(baseDirectory, "shared") : Path.Combine(baseDirectory, "g" + (world.Rank / groupSize).ToString(CultureInfo.InvariantCulture));
     Directory.CreateDirectory(directory);
@@ -302,7 +302,7 @@ static void Discover(ICommunicator world, Dictionary<string, object?> line, stri
         last?.Dispose();
         world.Barrier();
         var t = Stopwatch.GetTimestamp();
-        last = SharedDirectoryDiscovery.Discover(world, directory);
+        last = SharedDirectoryDiscovery.Discover(world, directory, method);
         var us = (long)Stopwatch.GetElapsedTime(t).TotalMicroseconds;
         maxMs.Add(world.AllReduce(us, ReduceOperation.Max) / 1000.0);
     }

@@ -99,6 +99,39 @@ public sealed class MpirunTests
         }
     }
 
+    public static TheoryData<MpiFlavour, int, int> NodeThenTouchFilesLayouts() => new()
+    {
+        { MpiFlavour.OpenMpi, 4, 0 }, { MpiFlavour.OpenMpi, 4, 2 }, { MpiFlavour.OpenMpi, 8, 3 },
+        { MpiFlavour.Mpich, 4, 0 }, { MpiFlavour.Mpich, 4, 2 }, { MpiFlavour.Mpich, 8, 3 },
+    };
+
+    [Theory]
+    [MemberData(nameof(NodeThenTouchFilesLayouts))]
+    public void Node_then_touch_files_groups_ranks_like_touch_files(MpiFlavour flavour, int ranks, int perDirectory)
+    {
+        var scratch = Directory.CreateTempSubdirectory("kiln-mpi-bynode-").FullName;
+        try
+        {
+            var run = Mpirun.Start(flavour, ranks, ["discover", "--base", scratch, "--method", "NodeThenTouchFiles",
+                "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            AssertNoError(run, ranks);
+            var directories = perDirectory == 0 ? 1 : (ranks + perDirectory - 1) / perDirectory;
+            foreach (var l in run.Lines)
+            {
+                var rank = l.GetProperty("rank").GetInt32();
+                var expected = Enumerable.Range(0, ranks).Where(r => perDirectory == 0 || r / perDirectory == rank / perDirectory).ToList();
+                Assert.Equal(expected, l.GetProperty("groupRanks").EnumerateArray().Select(e => e.GetInt32()));
+                Assert.Equal(expected[0], l.GetProperty("leader").GetInt32());
+                Assert.Equal(directories, l.GetProperty("directoryCount").GetInt32());
+                Assert.Equal(0, l.GetProperty("leftoverMarkers").GetInt32());
+            }
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     public static TheoryData<MpiFlavour, int, int> SimulatedNodes() => new()
     {
         { MpiFlavour.OpenMpi, 4, 2 }, { MpiFlavour.OpenMpi, 8, 3 }, { MpiFlavour.OpenMpi, 4, 1 },

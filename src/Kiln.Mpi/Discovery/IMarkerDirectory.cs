@@ -16,4 +16,7 @@ internal interface IMarkerDirectory
 
     /// <summary>Deletes <paramref name="name"/> if it exists.</summary>
     void Delete(string name);
+
+    /// <summary>The directory's (device, inode) on this kernel, or <see langword="null"/> if unknown.</summary>
+    (ulong Device, ulong Inode)? Identity();
 }

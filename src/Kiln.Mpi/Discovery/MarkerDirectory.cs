@@ -17,4 +17,6 @@ internal sealed class MarkerDirectory(string path) : IMarkerDirectory
         [.. Directory.EnumerateFiles(Path, prefix + "*").Select(f => System.IO.Path.GetFileName(f))];
 
     public void Delete(string name) => File.Delete(System.IO.Path.Combine(Path, name));
+
+    public (ulong Device, ulong Inode)? Identity() => DirectoryIdentity.Of(Path);
 }

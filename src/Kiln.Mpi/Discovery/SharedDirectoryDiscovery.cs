@@ -43,10 +43,96 @@ public static class SharedDirectoryDiscovery
     /// <returns>The topology; dispose it when done with its communicators.</returns>
     /// <exception cref="DirectoryDiscoveryException">A rank cannot write a marker, or the ranks' listings never agreed.</exception>
     /// <exception cref="MpiTimeoutException">A rank did not take part.</exception>
-    public static DirectoryTopology Discover(ICommunicator communicator, string directory, TimeSpan? timeout = null)
+    public static DirectoryTopology Discover(ICommunicator communicator, string directory, TimeSpan? timeout = null) =>
+        Discover(communicator, directory, DiscoveryMethod.TouchFiles, timeout);
+
+    /// <summary>Collective: finds the ranks of <paramref name="communicator"/> that share <paramref name="directory"/>,
+    /// with a chosen method (every rank must pass the same).</summary>
+    /// <param name="communicator">The ranks to partition (each passes its own path for the cache directory).</param>
+    /// <param name="directory">This rank's path of the directory; it must exist and be writable.</param>
+    /// <param name="method">How; <see cref="DiscoveryMethod.NodeThenTouchFiles"/> for large jobs.</param>
+    /// <param name="timeout">Bound for each collective step; <see langword="null"/> means the communicator's timeout.</param>
+    /// <returns>The topology; dispose it when done with its communicators.</returns>
+    /// <exception cref="DirectoryDiscoveryException">A rank cannot write a marker, or the ranks' listings never agreed.</exception>
+    /// <exception cref="MpiTimeoutException">A rank did not take part.</exception>
+    public static DirectoryTopology Discover(ICommunicator communicator, string directory, DiscoveryMethod method, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        return Discover(communicator, new MarkerDirectory(directory), timeout);
+        var markers = new MarkerDirectory(directory);
+        return method == DiscoveryMethod.NodeThenTouchFiles
+            ? DiscoverByNode(communicator, markers, timeout)
+            : Discover(communicator, markers, timeout);
+    }
+
+    /// <summary>
+    /// <see cref="DiscoveryMethod.NodeThenTouchFiles"/>: node → classes of equal (device, inode) → touch files among one
+    /// representative per class → every rank learns its group's leader from its representative.
+    /// </summary>
+    internal static DirectoryTopology DiscoverByNode(ICommunicator communicator, IMarkerDirectory directory, TimeSpan? timeout,
+        Action<TimeSpan>? sleep = null)
+    {
+        ArgumentNullException.ThrowIfNull(communicator);
+        var started = Stopwatch.GetTimestamp();
+        var rank = communicator.Rank;
+        var identity = directory.Identity();
+        if (communicator.AnyTrue(identity is null, timeout))
+            return Discover(communicator, directory, timeout, sleep);
+        var key = unchecked((long)(identity!.Value.Device * 0x9E3779B97F4A7C15UL ^ identity.Value.Inode));
+        using var node = communicator.SplitShared(rank, timeout);
+        using var identical = node.Split((int)(key & int.MaxValue), rank, timeout)!;
+        if (communicator.AnyTrue(!identical.AllSame(key, timeout), timeout))
+            return Discover(communicator, directory, timeout, sleep); // a 31-bit colour collision: rare, stay exact
+
+        var isRepresentative = identical.Rank == 0;
+        using var representatives = communicator.Split(isRepresentative ? 0 : -1, rank, timeout);
+        byte[] answer;
+        try
+        {
+            // The representatives' discovery runs inside RunOnRoot so that its failure reaches the whole class.
+            answer = identical.RunOnRoot(0, () =>
+            {
+                using var among = Discover(representatives!, directory, timeout, sleep);
+                var leader = among.Group.AllReduce(rank, ReduceOperation.Min, timeout);
+                return [.. BitConverter.GetBytes(leader), .. BitConverter.GetBytes(among.ListingRounds)];
+            }, timeout);
+        }
+        catch (RootFailedException e) when (e.ErrorType == typeof(DirectoryDiscoveryException).FullName)
+        {
+            throw new DirectoryDiscoveryException(e.ErrorMessage, e);
+        }
+        var groupLeader = BitConverter.ToInt32(answer, 0);
+        var rounds = BitConverter.ToInt32(answer, 4);
+        var group = communicator.Split(groupLeader, rank, timeout)!;
+        try
+        {
+            var members = GatherRanks(group, rank, timeout);
+            return Complete(communicator, directory.Path, group, members, rounds, started, timeout, node);
+        }
+        catch
+        {
+            group.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every member learns the parent ranks of the group, ascending (point-to-point to rank 0, then a broadcast).</summary>
+    private static int[] GatherRanks(ICommunicator group, int parentRank, TimeSpan? timeout)
+    {
+        const int tag = 1;
+        byte[]? all = null;
+        if (group.Rank == 0)
+        {
+            var ranks = new List<int> { parentRank };
+            for (var source = 1; source < group.Size; source++)
+                ranks.Add(BitConverter.ToInt32(group.Receive(source, tag, timeout)));
+            all = [.. ranks.Order().SelectMany(BitConverter.GetBytes)];
+        }
+        else
+        {
+            group.Send(BitConverter.GetBytes(parentRank), 0, tag, timeout);
+        }
+        var bytes = group.Broadcast(all, 0, timeout);
+        return [.. Enumerable.Range(0, bytes.Length / 4).Select(i => BitConverter.ToInt32(bytes, 4 * i))];
     }
 
     internal static DirectoryTopology Discover(ICommunicator communicator, IMarkerDirectory directory, TimeSpan? timeout,
@@ -137,7 +223,7 @@ public static class SharedDirectoryDiscovery
     }
 
     private static DirectoryTopology Complete(ICommunicator communicator, string path, ICommunicator group, int[] seen,
-        int rounds, long started, TimeSpan? timeout)
+        int rounds, long started, TimeSpan? timeout, ICommunicator? existingNode = null)
     {
         var isLeader = group.Rank == 0;
         var leaders = communicator.Split(isLeader ? 0 : -1, communicator.Rank, timeout);
@@ -146,11 +232,17 @@ public static class SharedDirectoryDiscovery
             var directoryCount = communicator.AllReduce(isLeader ? 1 : 0, ReduceOperation.Sum, timeout);
             int nodeLeader, nodeCount;
             bool nodeHasOtherDirectories;
-            using (var node = communicator.SplitShared(communicator.Rank, timeout))
+            var node = existingNode ?? communicator.SplitShared(communicator.Rank, timeout);
+            try
             {
                 nodeLeader = node.AllReduce(communicator.Rank, ReduceOperation.Min, timeout);
                 nodeHasOtherDirectories = !node.AllSame(seen[0], timeout);
                 nodeCount = communicator.AllReduce(node.Rank == 0 ? 1 : 0, ReduceOperation.Sum, timeout);
+            }
+            finally
+            {
+                if (existingNode is null)
+                    node.Dispose();
             }
             var spansNodes = !group.AllSame(nodeLeader, timeout);
             return new DirectoryTopology(path, group, seen, leaders, directoryCount, nodeCount, spansNodes,

@@ -136,6 +136,87 @@ public sealed class SharedDirectoryDiscoveryTests : IDisposable
         Assert.Equal(2, error.InnerExceptions.Count);
     }
 
+    public static TheoryData<string, int, string> Layouts() => new()
+    {
+        // name, ranks, directory of each rank (letters) and, after '/', its simulated node (digits)
+        { "one directory, one node", 4, "aaaa/0000" },
+        { "one directory over two nodes", 4, "aaaa/0011" },
+        { "a directory per node", 6, "aabbcc/001122" },
+        { "private directories", 3, "abc/000" },
+        { "mixed", 6, "abaacb/001122" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Layouts))]
+    public void Node_then_touch_files_finds_the_same_topology_as_touch_files(string layout, int size, string map)
+    {
+        Assert.NotNull(layout);
+        var parts = map.Split('/');
+        var directories = parts[0].Distinct().ToDictionary(c => c, c => Dir("d" + c));
+        string DirectoryOf(int r) => directories[parts[0][r]];
+        object Describe(DirectoryTopology t) => (string.Join(",", t.GroupRanks), t.Leader, t.IsLeader, t.DirectoryCount, t.NodeCount,
+            t.SpansNodes, t.NodeHasOtherDirectories, t.Leaders?.Size, t.Leaders?.Rank, t.Group.Size, t.Group.Rank);
+        IReadOnlyList<object> With(DiscoveryMethod method) => Run(InProcessCommunicator.Create(size, r => parts[1][r] - '0'), c =>
+        {
+            using var t = SharedDirectoryDiscovery.Discover(c, DirectoryOf(c.Rank), method);
+            return Describe(t);
+        });
+        Assert.Equal(With(DiscoveryMethod.TouchFiles), With(DiscoveryMethod.NodeThenTouchFiles));
+        Assert.All(directories.Values, d => Assert.Empty(Directory.EnumerateFileSystemEntries(d)));
+    }
+
+    [Fact]
+    public void Node_then_touch_files_reports_a_missing_directory_like_touch_files()
+    {
+        var shared = Dir("present");
+        var error = Assert.Throws<AggregateException>(() => Run(InProcessCommunicator.Create(3), c =>
+            SharedDirectoryDiscovery.Discover(c, c.Rank == 2 ? Path.Combine(_root, "absent") : shared, DiscoveryMethod.NodeThenTouchFiles)));
+        Assert.Equal(3, error.InnerExceptions.Count);
+        Assert.All(error.InnerExceptions, e => Assert.StartsWith("1 rank(s) could not create a marker file", Assert.IsType<DirectoryDiscoveryException>(e).Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Node_then_touch_files_touches_one_marker_per_node_and_directory()
+    {
+        var shared = Dir("counted");
+        var created = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Run(InProcessCommunicator.Create(6, r => r / 3), c =>
+        {
+            using var t = SharedDirectoryDiscovery.DiscoverByNode(c, new CountingDirectory(new MarkerDirectory(shared), created), timeout: null);
+            return t.Group.Size;
+        });
+        Assert.Equal(2, created.Count); // two nodes, one directory: two representatives
+    }
+
+    [Fact]
+    public void The_identity_of_a_directory_is_its_device_and_inode()
+    {
+        var a = Dir("ida");
+        var alias = Path.Combine(_root, "alias");
+        Directory.CreateSymbolicLink(alias, a);
+        Assert.NotNull(DirectoryIdentity.Of(a));
+        Assert.Equal(DirectoryIdentity.Of(a), DirectoryIdentity.Of(alias));
+        Assert.NotEqual(DirectoryIdentity.Of(a), DirectoryIdentity.Of(Dir("idb")));
+        Assert.Null(DirectoryIdentity.Of(Path.Combine(_root, "none")));
+    }
+
+    private sealed class CountingDirectory(IMarkerDirectory inner, System.Collections.Concurrent.ConcurrentBag<string> created) : IMarkerDirectory
+    {
+        public string Path => inner.Path;
+
+        public void Create(string name, string content)
+        {
+            created.Add(name);
+            inner.Create(name, content);
+        }
+
+        public IReadOnlyList<string> List(string prefix) => inner.List(prefix);
+
+        public void Delete(string name) => inner.Delete(name);
+
+        public (ulong Device, ulong Inode)? Identity() => inner.Identity();
+    }
+
     /// <summary>Hides the other ranks' markers for the first listings, as an NFS client's directory cache can.</summary>
     private sealed class LaggingDirectory(IMarkerDirectory inner, int rank, int hiddenListings) : IMarkerDirectory
     {
@@ -146,6 +227,8 @@ public sealed class SharedDirectoryDiscoveryTests : IDisposable
         public void Create(string name, string content) => inner.Create(name, content);
 
         public void Delete(string name) => inner.Delete(name);
+
+        public (ulong Device, ulong Inode)? Identity() => inner.Identity();
 
         public IReadOnlyList<string> List(string prefix)
         {
