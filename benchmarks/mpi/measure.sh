@@ -25,11 +25,11 @@ kind, flavour, np, out = sys.argv[1:5]
 rows = [json.load(open(f)) for f in sorted(glob.glob(out + "/*/*.json"))]
 if kind == "init":
     v = [r["initMs"] for r in rows]
-    print(f"init       {flavour:8} np={np:2}  MPI_Init per rank: median {statistics.median(v):6.1f} ms  (min {min(v):.1f}, max {max(v):.1f}, n={len(v)})")
+    print(f"{'init':29} {flavour:8} np={np:2}  MPI_Init per rank: median {statistics.median(v):6.1f} ms  (min {min(v):.1f}, max {max(v):.1f}, n={len(v)})")
 else:
     firsts = [r["discoveryMsMaxOverRanks"][0] for r in rows if r["rank"] == 0]
     later = [x for r in rows if r["rank"] == 0 for x in r["discoveryMsMaxOverRanks"][1:]]
-    print(f"{kind:10} {flavour:8} np={np:2}  first call {statistics.median(firsts):6.1f} ms; later calls median {statistics.median(later):5.1f} ms (min {min(later):.1f}, max {max(later):.1f}, n={len(later)}); rounds {rows[0]['listingRounds']}")
+    print(f"{kind:29} {flavour:8} np={np:2}  first call {statistics.median(firsts):6.1f} ms; later calls median {statistics.median(later):5.1f} ms (min {min(later):.1f}, max {max(later):.1f}, n={len(later)}); rounds {rows[0]['listingRounds']}")
 PY
 }
 for flavour in openmpi mpich; do
@@ -39,11 +39,13 @@ for flavour in openmpi mpich; do
         summarise init $flavour $np "$scratch/o"
     done
     for np in 4 8; do
+        for method in TouchFiles NodeThenTouchFiles; do
         for layout in shared pairs; do
             extra=(); [ $layout = pairs ] && extra=(--group-size 2)
             rm -rf "$scratch/o" "$scratch/d"; for i in $(seq "$runs"); do mkdir -p "$scratch/o/$i" "$scratch/d/$i"
-                launch $flavour $np discover --base "$scratch/d/$i" --repeat "$repeats" "${extra[@]}" --out "$scratch/o/$i" >/dev/null; done
-            summarise "disc-$layout" $flavour $np "$scratch/o"
+                launch $flavour $np discover --base "$scratch/d/$i" --repeat "$repeats" --method $method "${extra[@]}" --out "$scratch/o/$i" >/dev/null; done
+            summarise "$method/$layout" $flavour $np "$scratch/o"
+        done
         done
     done
 done
