@@ -15,8 +15,11 @@ namespace Kiln.Mpi;
 /// <para><b>Agreement with the launcher.</b> A library of the other family than the launcher fails before MPI_Init;
 /// after MPI_Init the launcher's size variable must equal MPI_Comm_size (the known pitfall: the wrong library
 /// silently yields rank 0 of 1 on every process). Either failure is one <see cref="MpiException"/> line.</para>
-/// <para><b>Signals.</b> Before MPI_Init Kiln sets <c>UCX_HANDLE_ERRORS=none</c> (unless set by the user), because
+/// <para><b>Signals.</b> Before opening the library Kiln sets <c>UCX_HANDLE_ERRORS=none</c> (unless set by the user), because
 /// UCX's SIGSEGV handler would turn every later NullReferenceException into a crash.</para>
+/// <para><b>Threads.</b> Kiln asks for MPI_THREAD_SERIALIZED and serialises its own calls; if the application
+/// initialised MPI with a lower level (see <see cref="ThreadLevel"/>), use Kiln only from the thread that the
+/// application's level allows.</para>
 /// <para><b>Lifetime.</b> If Kiln called MPI_Init, <see cref="Dispose"/> calls MPI_Finalize, except after a
 /// timeout (a pending collective would make MPI_Finalize hang; call <see cref="Abort"/> instead). If the application
 /// initialised MPI, the application finalises it, after disposing this session.</para>
