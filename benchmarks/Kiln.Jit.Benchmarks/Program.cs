@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
 using Kiln.Jit;
 using Kiln.Toolchain;
 
@@ -98,14 +97,16 @@ void HitFresh()
     var xs = new List<double>();
     var self = Environment.ProcessPath!;
     var selfArgs = new List<string>();
-    if (self.EndsWith("dotnet", StringComparison.Ordinal)) selfArgs.Add(typeof(JitCompiler).Assembly.Location.Replace("Kiln.Jit.dll", "Kiln.Jit.Benchmarks.dll", StringComparison.Ordinal));
+    if (self.EndsWith("dotnet", StringComparison.Ordinal)) selfArgs.Add(Path.Combine(AppContext.BaseDirectory, "Kiln.Jit.Benchmarks.dll"));
     selfArgs.AddRange(["hit-once", "--cache", Arg("cache"), "--signature", Arg("signature")]);
     if (Arg("warm").Length > 0) selfArgs.AddRange(["--warm", Arg("warm")]);
     for (var i = 0; i < Int("reps", 40); i++)
     {
         var r = ToolProcess.Run(self, selfArgs);
         if (r.ExitCode != 0) throw new InvalidOperationException(r.CombinedOutput);
-        xs.Add(JsonDocument.Parse(r.StandardOutput.Trim().Split('\n')[^1]).RootElement.GetProperty("jit_us").GetDouble());
+        var line = r.StandardOutput.Trim().Split('\n')[^1];
+        var at = line.IndexOf("\"jit_us\": ", StringComparison.Ordinal) + 10;
+        xs.Add(double.Parse(line[at..].TrimEnd('}', ' '), CultureInfo.InvariantCulture));
     }
     Print(new() { ["kind"] = "hit-fresh", ["warm"] = Arg("warm").Length > 0, ["reps"] = xs.Count, ["jit_us_median"] = Median(xs), ["jit_us_min"] = xs.Min(), ["jit_us_max"] = xs.Max() });
 }
@@ -157,7 +158,19 @@ static double Median(List<double> xs)
     return s.Count == 0 ? double.NaN : s.Count % 2 == 1 ? s[s.Count / 2] : (s[s.Count / 2 - 1] + s[s.Count / 2]) / 2;
 }
 
-static void Print(Dictionary<string, object> o) => Console.WriteLine(JsonSerializer.Serialize(o));
+// Hand-written JSON (no reflection) so the host also publishes as NativeAOT.
+static void Print(Dictionary<string, object> o) => Console.WriteLine("{" + string.Join(", ", o.Select(kv => "\"" + kv.Key + "\": " + Json(kv.Value))) + "}");
+
+static string Json(object v) => v switch
+{
+    bool b => b ? "true" : "false",
+    string s => "\"" + s.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"",
+    double d => double.IsFinite(d) ? d.ToString("R", CultureInfo.InvariantCulture) : "null",
+    int i => i.ToString(CultureInfo.InvariantCulture),
+    long l => l.ToString(CultureInfo.InvariantCulture),
+    double[] xs => "[" + string.Join(", ", xs.Select(x => Json(x))) + "]",
+    _ => "\"" + v + "\"",
+};
 
 // The same trivial "form" as the dijitso peer benchmark (shared/peer-bench/jit/djbench_common.py).
 static string Source(int jitable, string signature) => $$"""

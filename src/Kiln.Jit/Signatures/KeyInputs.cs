@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using Kiln.Toolchain;
 
@@ -47,11 +46,16 @@ internal static class KeyInputs
         return Hash(b.ToString());
     }
 
-    public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    public static string Hash(string text) => Convert.ToHexStringLower(Sha256.Hash(Encoding.UTF8.GetBytes(text)));
 
     public static string HashFile(string path)
     {
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
+        var sha = new Sha256();
+        var buffer = new byte[64 * 1024];
+        int n;
+        while ((n = stream.Read(buffer, 0, buffer.Length)) > 0)
+            sha.Append(buffer.AsSpan(0, n));
+        return Convert.ToHexStringLower(sha.Finish());
     }
 }
