@@ -75,7 +75,7 @@ internal static class LibraryBuilder
                     StandardError = result.StandardError.Replace(temp, failDirName, StringComparison.Ordinal),
                 };
                 var tail = Tail(result.CombinedOutput);
-                var failDir = RecordFailure(layout, signature, options, compiler, baseKey, temp, sourceName, name, args, source, library, depfile, command, result, headers, tail);
+                var failDir = RecordFailure(layout, signature, compiler, baseKey, temp, sourceName, args, source, library, depfile, command, result, headers, tail);
                 throw new JitCompileException(signature, command, tail, failDir, fromFailureRecord: false)
                 {
                     Data = { ["compile-seconds"] = seconds },
@@ -198,8 +198,8 @@ internal static class LibraryBuilder
         return list;
     }
 
-    private static string RecordFailure(CacheLayout layout, string signature, JitBuildOptions options, CompilerIdentity compiler,
-        string baseKey, string temp, string sourceName, string name, List<string> args, string source, string library,
+    private static string RecordFailure(CacheLayout layout, string signature, CompilerIdentity compiler,
+        string baseKey, string temp, string sourceName, List<string> args, string source, string library,
         string depfile, string command, ToolProcessResult result, List<(string, string)> headers, string tail)
     {
         var finalDir = layout.FailureDirectory(signature);
@@ -254,8 +254,6 @@ internal static class LibraryBuilder
             Signature = signature, Command = command, FailureDirectory = finalDir, OutputTail = tail, Headers = headers,
         };
         layout.WriteAtomically(layout.FailureRecordPath(baseKey), record.Format());
-        _ = options;
-        _ = name;
         return finalDir;
     }
 
