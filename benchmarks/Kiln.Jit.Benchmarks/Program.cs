@@ -37,6 +37,7 @@ switch (args.Length > 0 ? args[0] : "")
     case "hit-fresh": HitFresh(); break;
     case "hit-mem": HitMem(); break;
     case "dump": Dump(); break;
+    case "verify-cost": VerifyCost(); break;
     default: Console.Error.WriteLine("usage: Kiln.Jit.Benchmarks miss|prebuild|hit-once|hit-fresh|hit-mem|dump [--options]"); return 2;
 }
 return 0;
@@ -144,6 +145,41 @@ void HitMem()
     {
         ["kind"] = "hit-mem", ["calls"] = calls, ["jit_ns_median"] = Median(perCall), ["jit_ns_p10"] = perCall[perCall.Count / 10],
         ["jit_ns_p90"] = perCall[9 * perCall.Count / 10], ["new_request_ns_median"] = Median(fresh),
+    });
+}
+
+// Cost of the hit-path checks for one entry: managed SHA-256 per KiB, and a whole-entry check (pointer, manifest,
+// library hash) on an already built key, repeated in one process.
+void VerifyCost()
+{
+    var data = new byte[1 << 20];
+    new Random(1).NextBytes(data);
+    Kiln.Jit.Signatures.KeyInputs.Hash("warm");
+    var t0 = Stopwatch.GetTimestamp();
+    const int Rounds = 20;
+    for (var i = 0; i < Rounds; i++) Kiln.Jit.Signatures.Sha256.Hash(data);
+    var usPerKib = Stopwatch.GetElapsedTime(t0).TotalMicroseconds / Rounds / 1024;
+    var layout = new Kiln.Jit.Cache.CacheLayout(Arg("cache"));
+    var entry = Kiln.Jit.Cache.JitCache.Open(Arg("cache")).Entries()[0];
+    var checks = new List<double>();
+    for (var i = 0; i < 200; i++)
+    {
+        var t = Stopwatch.GetTimestamp();
+        var c = Kiln.Jit.Cache.EntryStore.Check(layout, entry.Key, null, null, fullVerification: true);
+        checks.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+        if (c.State != Kiln.Jit.Cache.EntryState.Valid) throw new InvalidOperationException(c.Reason);
+    }
+    var sizeOnly = new List<double>();
+    for (var i = 0; i < 200; i++)
+    {
+        var t = Stopwatch.GetTimestamp();
+        Kiln.Jit.Cache.EntryStore.Check(layout, entry.Key, null, null, fullVerification: false);
+        sizeOnly.Add(Stopwatch.GetElapsedTime(t).TotalMicroseconds);
+    }
+    Print(new()
+    {
+        ["kind"] = "verify-cost", ["sha256_us_per_kib"] = usPerKib, ["library_bytes"] = new FileInfo(entry.LibraryPath).Length,
+        ["entry_check_full_us_median"] = Median(checks), ["entry_check_size_only_us_median"] = Median(sizeOnly),
     });
 }
 

@@ -6,8 +6,8 @@ namespace Kiln.Jit.Signatures;
 /// <summary>
 /// SHA-256 (FIPS 180-4) in managed code. Why not <c>System.Security.Cryptography.SHA256</c>: on Linux its first use
 /// loads OpenSSL's libcrypto, measured at 2.7 ms in a fresh process here — nine times the budget of a first cache hit.
-/// This implementation needs nothing but the CPU (≈ 3 µs per KiB here; the cache hashes key texts of ~1 KiB and, on the
-/// first hit in a process, the library file). Checked against the BCL implementation in the tests.
+/// This implementation needs nothing but the CPU (the cache hashes key texts of ~1 KiB and, on the first hit in a process, library
+/// files up to <see cref="KeyInputs.ManagedHashLimit"/>). Checked against the BCL implementation in the tests.
 /// </summary>
 internal sealed class Sha256
 {
@@ -25,7 +25,6 @@ internal sealed class Sha256
 
     private readonly uint[] _h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
     private readonly byte[] _block = new byte[64];
-    private readonly uint[] _w = new uint[64];
     private int _blockLength;
     private long _totalBytes;
 
@@ -78,7 +77,8 @@ internal sealed class Sha256
 
     private void Compress(ReadOnlySpan<byte> block)
     {
-        var w = _w;
+        Span<uint> w = stackalloc uint[64];
+        ReadOnlySpan<uint> k = K;
         for (var i = 0; i < 16; i++)
             w[i] = BinaryPrimitives.ReadUInt32BigEndian(block[(i * 4)..]);
         for (var i = 16; i < 64; i++)
@@ -92,7 +92,7 @@ internal sealed class Sha256
         {
             var s1 = BitOperations.RotateRight(e, 6) ^ BitOperations.RotateRight(e, 11) ^ BitOperations.RotateRight(e, 25);
             var ch = (e & f) ^ (~e & g);
-            var t1 = h + s1 + ch + K[i] + w[i];
+            var t1 = h + s1 + ch + k[i] + w[i];
             var s0 = BitOperations.RotateRight(a, 2) ^ BitOperations.RotateRight(a, 13) ^ BitOperations.RotateRight(a, 22);
             var maj = (a & b) ^ (a & c) ^ (b & c);
             var t2 = s0 + maj;
