@@ -20,13 +20,15 @@ for (var i = 1; i < args.Length; i++)
 string Arg(string n, string d = "") => a.TryGetValue(n, out var v) ? v : d;
 int Int(string n, int d) => a.TryGetValue(n, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : d;
 
-var options = new JitBuildOptions { Language = SourceLanguage.Cxx, Flags = [], SourceRetention = SourceRetention.Gzip };
+// --lang c switches to a C library of the same shape (no libstdc++ to load on a hit).
+var isC = Arg("lang") == "c";
+var options = new JitBuildOptions { Language = isC ? SourceLanguage.C : SourceLanguage.Cxx, Flags = [], SourceRetention = SourceRetention.Gzip };
 JitRequest Request(string signature, int jitable) => new()
 {
     Signature = signature,
     CacheDirectory = Arg("cache"),
     Build = options,
-    Generate = sig => new GeneratedCode("// header for " + sig + "\n", Source(jitable, sig)),
+    Generate = sig => new GeneratedCode("// header for " + sig + "\n", isC ? CSource(jitable, sig) : Source(jitable, sig)),
 };
 
 switch (args.Length > 0 ? args[0] : "")
@@ -105,6 +107,7 @@ void HitFresh()
     if (self.EndsWith("dotnet", StringComparison.Ordinal)) selfArgs.Add(Path.Combine(AppContext.BaseDirectory, "Kiln.Jit.Benchmarks.dll"));
     selfArgs.AddRange(["hit-once", "--cache", Arg("cache"), "--signature", Arg("signature")]);
     if (Arg("warm").Length > 0) selfArgs.AddRange(["--warm", Arg("warm")]);
+    if (isC) selfArgs.AddRange(["--lang", "c"]);
     for (var i = 0; i < Int("reps", 40); i++)
     {
         var r = ToolProcess.Run(self, selfArgs);
@@ -113,7 +116,7 @@ void HitFresh()
         var at = line.IndexOf("\"jit_us\": ", StringComparison.Ordinal) + 10;
         xs.Add(double.Parse(line[at..].TrimEnd('}', ' '), CultureInfo.InvariantCulture));
     }
-    Print(new() { ["kind"] = "hit-fresh", ["warm"] = Arg("warm").Length > 0, ["reps"] = xs.Count, ["jit_us_median"] = Median(xs), ["jit_us_min"] = xs.Min(), ["jit_us_max"] = xs.Max() });
+    Print(new() { ["kind"] = "hit-fresh", ["lang"] = isC ? "c" : "c++", ["warm"] = Arg("warm").Length > 0, ["reps"] = xs.Count, ["jit_us_median"] = Median(xs), ["jit_us_min"] = xs.Min(), ["jit_us_max"] = xs.Max() });
 }
 
 void HitMem()
@@ -211,6 +214,23 @@ static string Json(object v) => v switch
     double[] xs => "[" + string.Join(", ", xs.Select(x => Json(x))) + "]",
     _ => "\"" + v + "\"",
 };
+
+static string CSource(int jitable, string signature) => $$"""
+    // generated for signature {{signature}}, jitable {{jitable}} (C variant)
+    #include <stdlib.h>
+    struct bench_impl { int value; };
+    __attribute__ ((visibility ("default"))) void * create_{{signature}}(void)
+    {
+        struct bench_impl * p = malloc(sizeof *p);
+        p->value = {{jitable}};
+        return p;
+    }
+    __attribute__ ((visibility ("default"))) int value_of_{{signature}}(void * p)
+    {
+        return ((struct bench_impl *) p)->value;
+    }
+
+    """;
 
 // The same trivial "form" as the dijitso peer benchmark (shared/peer-bench/jit/djbench_common.py).
 static string Source(int jitable, string signature) => $$"""

@@ -32,6 +32,11 @@ fi
 "$JIT" hit-fresh --cache "$WORK/kiln-hit" --signature hitsig --reps "$FRESH" | sed 's/"kind": "hit-fresh"/"kind": "hit-fresh-jit"/' | tee "$RES/kiln-hit-fresh-jit.json"
 "$JIT" hit-fresh --cache "$WORK/kiln-hit" --signature hitsig --reps "$FRESH" --warm warmsig | sed 's/"kind": "hit-fresh"/"kind": "hit-fresh-jit-warm"/' | tee "$RES/kiln-hit-fresh-jit-warm.json"
 
+# The same with a C library (nothing like libstdc++ to load along with it).
+"$AOT" prebuild --cache "$WORK/kiln-hit-c" --signature hitsig --lang c >/dev/null
+"$AOT" hit-fresh --cache "$WORK/kiln-hit-c" --signature hitsig --reps "$FRESH" --lang c | sed 's/"kind": "hit-fresh"/"kind": "hit-fresh-aot-c"/' | tee "$RES/kiln-hit-fresh-aot-c.json"
+"$AOT" verify-cost --cache "$WORK/kiln-hit" | tee "$RES/kiln-verify-cost.json"
+
 # 3. Repeated hit in one process.
 "$AOT" hit-mem --cache "$WORK/kiln-hit" --signature hitsig --calls "$CALLS" | sed 's/"kind": "hit-mem"/"kind": "hit-mem-aot"/' | tee "$RES/kiln-hit-mem-aot.json"
 "$JIT" hit-mem --cache "$WORK/kiln-hit" --signature hitsig --calls "$CALLS" | sed 's/"kind": "hit-mem"/"kind": "hit-mem-jit"/' | tee "$RES/kiln-hit-mem-jit.json"
