@@ -87,16 +87,20 @@ void HitOnce()
     var warm = Arg("warm");
     if (warm.Length > 0)
         JitCompiler.Default.Jit(Request(warm, 11));
+    var methods0 = System.Runtime.JitInfo.GetCompiledMethodCount();
+    var jitTime0 = System.Runtime.JitInfo.GetCompilationTime();
     var sw = Stopwatch.StartNew();
     var lib = JitCompiler.Default.Jit(new JitRequest { Signature = Arg("signature"), CacheDirectory = Arg("cache"), Build = options });
     var us = sw.Elapsed.TotalMicroseconds;
+    var methods = System.Runtime.JitInfo.GetCompiledMethodCount() - methods0;
+    var jitUs = (System.Runtime.JitInfo.GetCompilationTime() - jitTime0).TotalMicroseconds;
     if (lib.WasBuilt) throw new InvalidOperationException("expected a hit");
     unsafe
     {
         var create = (delegate* unmanaged<nint>)lib.GetExport("create_" + Arg("signature"));
         if (create() == 0) throw new InvalidOperationException("factory returned null");
     }
-    Print(new() { ["kind"] = "hit-once", ["jit_us"] = us });
+    Print(new() { ["kind"] = "hit-once", ["jit_us"] = us, ["methods_jitted"] = (long)methods, ["jit_compile_us"] = jitUs });
 }
 
 void HitFresh()
@@ -114,7 +118,8 @@ void HitFresh()
         if (r.ExitCode != 0) throw new InvalidOperationException(r.CombinedOutput);
         var line = r.StandardOutput.Trim().Split('\n')[^1];
         var at = line.IndexOf("\"jit_us\": ", StringComparison.Ordinal) + 10;
-        xs.Add(double.Parse(line[at..].TrimEnd('}', ' '), CultureInfo.InvariantCulture));
+        var end = line.IndexOfAny([',', '}'], at);
+        xs.Add(double.Parse(line[at..end], CultureInfo.InvariantCulture));
     }
     Print(new() { ["kind"] = "hit-fresh", ["lang"] = isC ? "c" : "c++", ["warm"] = Arg("warm").Length > 0, ["reps"] = xs.Count, ["jit_us_median"] = Median(xs), ["jit_us_min"] = xs.Min(), ["jit_us_max"] = xs.Max() });
 }
