@@ -82,7 +82,7 @@ internal static class LibraryBuilder
                 };
             }
 
-            var depKeys = dependencies.Select(d => (d.Key, d.Signature)).ToList();
+            var depKeys = dependencies.Select(d => new DependencyKey(d.Key, d.Signature)).ToList();
             var key = KeyInputs.FullKey(baseText, headers, depKeys);
 
             var handle = NativeLoader.TryLoad(library, globalSymbols, out var loadError);
@@ -171,9 +171,9 @@ internal static class LibraryBuilder
     /// <summary>Local headers read by the build: depfile prerequisites minus the source, the private folder and the
     /// cache's own include/ (dependency headers are keyed through the dependencies' keys). -MMD already omits system
     /// headers.</summary>
-    internal static List<(string Sha256, string Path)> LocalHeaders(string depfile, string temp, CacheLayout layout, string source)
+    internal static List<HeaderHash> LocalHeaders(string depfile, string temp, CacheLayout layout, string source)
     {
-        var list = new List<(string, string)>();
+        var list = new List<HeaderHash>();
         if (!File.Exists(depfile))
             return list;
         Depfile parsed;
@@ -193,14 +193,14 @@ internal static class LibraryBuilder
             if (full == source || full.StartsWith(tempPrefix, StringComparison.Ordinal) || full.StartsWith(includePrefix, StringComparison.Ordinal))
                 continue;
             if (File.Exists(full))
-                list.Add((KeyInputs.HashFile(full), full));
+                list.Add(new HeaderHash(KeyInputs.HashFile(full), full));
         }
         return list;
     }
 
     private static string RecordFailure(CacheLayout layout, string signature, CompilerIdentity compiler,
         string baseKey, string temp, string sourceName, List<string> args, string source, string library,
-        string depfile, string command, ToolProcessResult result, List<(string, string)> headers, string tail)
+        string depfile, string command, ToolProcessResult result, List<HeaderHash> headers, string tail)
     {
         var finalDir = layout.FailureDirectory(signature);
         var staging = Path.Combine(layout.Tmp, "fail-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));

@@ -34,8 +34,7 @@ internal static class KeyInputs
         return b.ToString();
     }
 
-    public static string FullKey(string baseText, IEnumerable<(string Sha256, string Path)> headers,
-        IEnumerable<(string Key, string Signature)> dependencies)
+    public static string FullKey(string baseText, IEnumerable<HeaderHash> headers, IEnumerable<DependencyKey> dependencies)
     {
         var b = new StringBuilder(baseText);
         CanonicalText.Append(b, "entry", "full-key");
