@@ -82,7 +82,7 @@ public sealed class JitCompiler
     private bool TryMemo(JitRequest request, out JitLibrary library)
     {
         var signature = request.Signature;
-        if (signature is not null && _bySignature.TryGetValue(signature, out var memo)
+        if (signature is not null && request.Build is not null && _bySignature.TryGetValue(signature, out var memo)
             && memo.GlobalSymbols == request.GlobalSymbols
             && string.Equals(memo.RequestedCacheDirectory, request.CacheDirectory, StringComparison.Ordinal)
             && (ReferenceEquals(memo.Options, request.Build) || memo.Options.Canonical == request.Build.Canonical))

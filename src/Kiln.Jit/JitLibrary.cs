@@ -12,7 +12,8 @@ namespace Kiln.Jit;
 /// </summary>
 public sealed class JitLibrary
 {
-    private readonly ConcurrentDictionary<string, nint> _exports = new(StringComparer.Ordinal);
+    // Boxed addresses: a dictionary of reference types runs on precompiled shared generic code (no JIT on first use).
+    private readonly ConcurrentDictionary<string, object> _exports = new(StringComparer.Ordinal);
 
     internal JitLibrary(string path, string signature, string key, nint handle, IReadOnlyList<JitLibrary> dependencies, bool wasBuilt)
     {
@@ -47,9 +48,9 @@ public sealed class JitLibrary
     /// <exception cref="JitException">The library exports no such symbol.</exception>
     public nint GetExport(string name)
     {
-        if (_exports.TryGetValue(name, out var address))
-            return address;
-        if (!NativeLibrary.TryGetExport(Handle, name, out address))
+        if (_exports.TryGetValue(name, out var known))
+            return (nint)known;
+        if (!NativeLibrary.TryGetExport(Handle, name, out var address))
             throw new JitException($"library '{Path}' (signature '{Signature}') exports no symbol '{name}'; declare it extern \"C\" with default visibility in the generated source");
         _exports[name] = address;
         return address;
@@ -60,8 +61,11 @@ public sealed class JitLibrary
     /// <param name="address">The address, or 0.</param>
     public bool TryGetExport(string name, out nint address)
     {
-        if (_exports.TryGetValue(name, out address))
+        if (_exports.TryGetValue(name, out var known))
+        {
+            address = (nint)known;
             return true;
+        }
         if (!NativeLibrary.TryGetExport(Handle, name, out address))
             return false;
         _exports[name] = address;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Kiln.Jit;
@@ -22,7 +21,7 @@ public static class JitSignature
         var b = new StringBuilder();
         foreach (var p in parts)
             b.Append(p.Length).Append(':').Append(p).Append('\n');
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(b.ToString())));
+        var hash = Convert.ToHexStringLower(Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(b.ToString())));
         return name + "_" + hash[..16];
     }
 
@@ -59,7 +58,7 @@ public static class JitSignature
         var safe = signature.Length is > 0 and <= 100 && signature[0] != '.'
             && signature.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
         return safe ? signature
-            : "kiln_" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(signature)))[..32];
+            : "kiln_" + Convert.ToHexStringLower(Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(signature)))[..32];
     }
 
     /// <summary>The header file name a generated source includes: <c>FileName(signature) + ".h"</c>.</summary>

@@ -42,6 +42,6 @@ public sealed partial record FileStamp(string Path, ulong Device, ulong Inode, l
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Path}|{Device}|{Inode}|{Size}|{ModifiedNanoseconds}");
 
-    [LibraryImport("libc", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc.so.6", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Stat(string path, ref byte buffer);
 }

@@ -1,5 +1,6 @@
 using System.Text;
 using Kiln.Jit.Cache;
+using Kiln.Jit.Signatures;
 
 namespace Kiln.Jit.Building;
 
@@ -19,7 +20,7 @@ internal sealed class FailureRecord
     public required string Command { get; init; }
     public required string FailureDirectory { get; init; }
     public required string OutputTail { get; init; }
-    public IReadOnlyList<(string Sha256, string Path)> Headers { get; init; } = [];
+    public IReadOnlyList<HeaderHash> Headers { get; init; } = [];
 
     public string Format()
     {
@@ -50,7 +51,7 @@ internal sealed class FailureRecord
             return null;
         string sig = "", command = "", dir = "";
         var tail = new List<string>();
-        var headers = new List<(string, string)>();
+        var headers = new List<HeaderHash>();
         foreach (var line in text.Split('\n').Skip(1))
         {
             var sp = line.IndexOf(' ', StringComparison.Ordinal);
@@ -66,7 +67,7 @@ internal sealed class FailureRecord
                 case "header":
                     var hs = value.IndexOf(' ', StringComparison.Ordinal);
                     if (hs > 0)
-                        headers.Add((value[..hs], EntryManifest.Unescape(value[(hs + 1)..])));
+                        headers.Add(new HeaderHash(value[..hs], EntryManifest.Unescape(value[(hs + 1)..])));
                     break;
                 default: break;
             }

@@ -75,14 +75,14 @@ internal static class LibraryBuilder
                     StandardError = result.StandardError.Replace(temp, failDirName, StringComparison.Ordinal),
                 };
                 var tail = Tail(result.CombinedOutput);
-                var failDir = RecordFailure(layout, signature, options, compiler, baseKey, temp, sourceName, name, args, source, library, depfile, command, result, headers, tail);
+                var failDir = RecordFailure(layout, signature, compiler, baseKey, temp, sourceName, args, source, library, depfile, command, result, headers, tail);
                 throw new JitCompileException(signature, command, tail, failDir, fromFailureRecord: false)
                 {
                     Data = { ["compile-seconds"] = seconds },
                 };
             }
 
-            var depKeys = dependencies.Select(d => (d.Key, d.Signature)).ToList();
+            var depKeys = dependencies.Select(d => new DependencyKey(d.Key, d.Signature)).ToList();
             var key = KeyInputs.FullKey(baseText, headers, depKeys);
 
             var handle = NativeLoader.TryLoad(library, globalSymbols, out var loadError);
@@ -171,9 +171,9 @@ internal static class LibraryBuilder
     /// <summary>Local headers read by the build: depfile prerequisites minus the source, the private folder and the
     /// cache's own include/ (dependency headers are keyed through the dependencies' keys). -MMD already omits system
     /// headers.</summary>
-    internal static List<(string Sha256, string Path)> LocalHeaders(string depfile, string temp, CacheLayout layout, string source)
+    internal static List<HeaderHash> LocalHeaders(string depfile, string temp, CacheLayout layout, string source)
     {
-        var list = new List<(string, string)>();
+        var list = new List<HeaderHash>();
         if (!File.Exists(depfile))
             return list;
         Depfile parsed;
@@ -193,14 +193,14 @@ internal static class LibraryBuilder
             if (full == source || full.StartsWith(tempPrefix, StringComparison.Ordinal) || full.StartsWith(includePrefix, StringComparison.Ordinal))
                 continue;
             if (File.Exists(full))
-                list.Add((KeyInputs.HashFile(full), full));
+                list.Add(new HeaderHash(KeyInputs.HashFile(full), full));
         }
         return list;
     }
 
-    private static string RecordFailure(CacheLayout layout, string signature, JitBuildOptions options, CompilerIdentity compiler,
-        string baseKey, string temp, string sourceName, string name, List<string> args, string source, string library,
-        string depfile, string command, ToolProcessResult result, List<(string, string)> headers, string tail)
+    private static string RecordFailure(CacheLayout layout, string signature, CompilerIdentity compiler,
+        string baseKey, string temp, string sourceName, List<string> args, string source, string library,
+        string depfile, string command, ToolProcessResult result, List<HeaderHash> headers, string tail)
     {
         var finalDir = layout.FailureDirectory(signature);
         var staging = Path.Combine(layout.Tmp, "fail-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
@@ -254,8 +254,6 @@ internal static class LibraryBuilder
             Signature = signature, Command = command, FailureDirectory = finalDir, OutputTail = tail, Headers = headers,
         };
         layout.WriteAtomically(layout.FailureRecordPath(baseKey), record.Format());
-        _ = options;
-        _ = name;
         return finalDir;
     }
 

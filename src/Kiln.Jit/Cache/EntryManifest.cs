@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Kiln.Jit.Signatures;
 
 namespace Kiln.Jit.Cache;
 
@@ -36,8 +37,8 @@ internal sealed class EntryManifest
     public double CompileSeconds { get; init; }
     public string Command { get; init; } = "";
     public string SourceFile { get; init; } = "";
-    public IReadOnlyList<(string Sha256, string Path)> Headers { get; init; } = [];
-    public IReadOnlyList<(string Key, string Signature)> Dependencies { get; init; } = [];
+    public IReadOnlyList<HeaderHash> Headers { get; init; } = [];
+    public IReadOnlyList<DependencyKey> Dependencies { get; init; } = [];
     public required string InputText { get; init; }
 
     public string Format()
@@ -70,8 +71,8 @@ internal sealed class EntryManifest
         string? key = null, baseKey = null, sig = null, sha = null, command = "", source = "";
         long created = 0, size = -1;
         double seconds = 0;
-        var headers = new List<(string, string)>();
-        var deps = new List<(string, string)>();
+        var headers = new List<HeaderHash>();
+        var deps = new List<DependencyKey>();
         var input = new StringBuilder();
         foreach (var raw in text.AsSpan(Magic.Length + 1).EnumerateLines())
         {
@@ -95,12 +96,12 @@ internal sealed class EntryManifest
                 case "header":
                     var hs = value.IndexOf(' ', StringComparison.Ordinal);
                     if (hs < 0) return null;
-                    headers.Add((value[..hs], value[(hs + 1)..]));
+                    headers.Add(new HeaderHash(value[..hs], value[(hs + 1)..]));
                     break;
                 case "dependency":
                     var ds = value.IndexOf(' ', StringComparison.Ordinal);
                     if (ds < 0) return null;
-                    deps.Add((value[..ds], value[(ds + 1)..]));
+                    deps.Add(new DependencyKey(value[..ds], value[(ds + 1)..]));
                     break;
                 case "input": input.Append(value).Append('\n'); break;
                 default: break; // unknown fields from a later minor format are ignored

@@ -104,7 +104,7 @@ public sealed class JitCache
             if (ok && check.Manifest is not null)
             {
                 var missing = check.Manifest.Dependencies.FirstOrDefault(d => !File.Exists(_layout.ManifestPath(d.Key)));
-                if (missing.Key is not null)
+                if (missing is not null)
                 {
                     ok = false;
                     reason = $"dependency '{missing.Signature}' ({missing.Key[..12]}) is missing";

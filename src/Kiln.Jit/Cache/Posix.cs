@@ -60,15 +60,15 @@ internal static partial class Posix
 
     public static int ProcessId => Environment.ProcessId;
 
-    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc.so.6", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int RenameNative(string from, string to);
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    [LibraryImport("libc.so.6", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Open(string path, int flags, int mode);
 
-    [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "flock", SetLastError = true)]
     private static partial int Flock(int fd, int operation);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+    [LibraryImport("libc.so.6", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
 }

@@ -93,7 +93,7 @@ internal static class ProbeCache
             var value = EntryManifest.Unescape(line[(sp + 1)..]);
             switch (line[..sp])
             {
-                case "family": _ = Enum.TryParse(value, out family); break;
+                case "family": family = value switch { "Gcc" => CompilerFamily.Gcc, "Clang" => CompilerFamily.Clang, _ => CompilerFamily.Unknown }; break;
                 case "target": target = value; break;
                 case "macros": macros = value; break;
                 case "version": version = value; break;

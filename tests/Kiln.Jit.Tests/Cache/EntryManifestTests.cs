@@ -1,4 +1,5 @@
 using Kiln.Jit.Cache;
+using Kiln.Jit.Signatures;
 
 namespace Kiln.Jit.Tests.Cache;
 
@@ -9,7 +10,7 @@ public sealed class EntryManifestTests
         Key = new string('k', 64), BaseKey = new string('b', 64), Signature = "sig with spaces\\and\nnewline",
         CreatedUnixMs = 123, LibrarySize = 456, LibrarySha256 = new string('s', 64), CompileSeconds = 0.25,
         Command = "gcc -O2 'a b.c'", SourceFile = "k.c.gz",
-        Headers = [(new string('h', 64), "/inc/a b.h")], Dependencies = [(new string('d', 64), "depSig")],
+        Headers = [new HeaderHash(new string('h', 64), "/inc/a b.h")], Dependencies = [new DependencyKey(new string('d', 64), "depSig")],
         InputText = "signature=3:abc\nflags.count=1:0\n",
     };
 

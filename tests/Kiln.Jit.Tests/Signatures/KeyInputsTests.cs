@@ -26,9 +26,9 @@ public sealed class KeyInputsTests
     public void The_full_key_depends_on_header_content_but_not_on_header_order()
     {
         var text = "signature=1:x\n";
-        var k1 = KeyInputs.FullKey(text, [("aa", "/a.h"), ("bb", "/b.h")], []);
-        var k2 = KeyInputs.FullKey(text, [("bb", "/b.h"), ("aa", "/a.h")], []);
-        var k3 = KeyInputs.FullKey(text, [("ab", "/a.h"), ("bb", "/b.h")], []);
+        var k1 = KeyInputs.FullKey(text, [new HeaderHash("aa", "/a.h"), new HeaderHash("bb", "/b.h")], []);
+        var k2 = KeyInputs.FullKey(text, [new HeaderHash("bb", "/b.h"), new HeaderHash("aa", "/a.h")], []);
+        var k3 = KeyInputs.FullKey(text, [new HeaderHash("ab", "/a.h"), new HeaderHash("bb", "/b.h")], []);
         Assert.Equal(k1, k2);
         Assert.NotEqual(k1, k3);
     }
@@ -37,6 +37,6 @@ public sealed class KeyInputsTests
     public void The_full_key_depends_on_the_dependencies_keys()
     {
         var text = "signature=1:x\n";
-        Assert.NotEqual(KeyInputs.FullKey(text, [], [("k1", "d")]), KeyInputs.FullKey(text, [], [("k2", "d")]));
+        Assert.NotEqual(KeyInputs.FullKey(text, [], [new DependencyKey("k1", "d")]), KeyInputs.FullKey(text, [], [new DependencyKey("k2", "d")]));
     }
 }
