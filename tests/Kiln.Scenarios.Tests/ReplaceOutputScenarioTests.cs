@@ -1,0 +1,156 @@
+using Kiln.Diagnostics;
+using Kiln.Paths;
+using Kiln.Tools;
+
+namespace Kiln.Scenarios.Tests;
+
+/// <summary>
+/// dlb-spec §11.1 case 24 (dlb's <c>test_ex_redocontext.py</c>): <see cref="RedoContext.ReplaceOutput"/>, and
+/// what a kept or replaced output means for the tool instances that read it.
+/// </summary>
+public sealed class ReplaceOutputScenarioTests : IDisposable
+{
+    private readonly WorkingTreeFixture _tree = new();
+
+    public ReplaceOutputScenarioTests()
+    {
+        // Only the replacement messages, as dlb's test sees them.
+        _tree.Configuration.Levels.RedoReason = Level.Debug;
+        _tree.Configuration.Levels.RedoStart = Level.Debug;
+    }
+
+    public void Dispose() => _tree.Dispose();
+
+    private static string Replace(TreePath path, TreePath source, List<bool>? returned = null) => ScriptedTool.Register((t, c) =>
+    {
+        var replaced = c.ReplaceOutput(path, source);
+        returned?.Add(replaced);
+        return Task.FromResult(false);
+    });
+
+    [Fact]
+    public void A_replacement_with_the_same_content_keeps_the_output_and_deletes_the_replacement()
+    {
+        _tree.Write("a", "AA");
+        _tree.Write("b", "AA");
+        var returned = new List<bool>();
+        using (_tree.Enter())
+            new ScriptedTool { Script = Replace("a", "b", returned), ObjectFile = "a" }.Start();
+        Assert.Equal([false], returned);
+        Assert.False(File.Exists(_tree.PathOf("b")));
+        Assert.Equal("AA", _tree.Read("a"));
+        Assert.Equal("I kept regular file because replacement has same content: 'a'\n", _tree.TakeOutput());
+    }
+
+    [Fact]
+    public void A_replacement_with_other_content_replaces_the_output()
+    {
+        _tree.Write("a", "AA");
+        _tree.Write("b", "AB");
+        var returned = new List<bool>();
+        using (_tree.Enter())
+            new ScriptedTool { Script = Replace("a", "b", returned), ObjectFile = "a" }.Start();
+        Assert.Equal([true], returned);
+        Assert.False(File.Exists(_tree.PathOf("b")));
+        Assert.Equal("AB", _tree.Read("a"));
+        Assert.Equal("I replaced regular file with different one: 'a'\n", _tree.TakeOutput());
+    }
+
+    // dlb: `a` is not in `modified_outputs`; the observable effect is that its consumers are not redone.
+    [Fact]
+    public void A_kept_output_does_not_redo_its_consumers_and_a_replaced_one_does()
+    {
+        _tree.Write("a", "AA");
+        var consumer = new ATool { SourceFile = "a", ObjectFile = "a.o" };
+        using (_tree.Enter())
+            consumer.Start();
+
+        _tree.Write("b", "AA");
+        using (_tree.Enter())
+            new ScriptedTool { Script = Replace("a", "b"), ObjectFile = "a" }.Start();
+        using (_tree.Enter())
+            Assert.False(consumer.Start());
+
+        _tree.Write("b", "AA");
+        using (_tree.Enter())
+            new ScriptedTool { Script = Replace("a", "b"), ObjectFile = "a" }.Start(forceRedo: true);
+        using (_tree.Enter())
+            Assert.False(consumer.Start());
+
+        _tree.Write("b", "BB");
+        using (_tree.Enter())
+            new ScriptedTool { Script = Replace("a", "b"), ObjectFile = "a" }.Start(forceRedo: true);
+        using (_tree.Enter())
+            Assert.Equal("redo necessary because of filesystem object: 'a' (reason: output dependency of a tool instance potentially changed by a redo)", consumer.Start().Reason?.ToString());
+        Assert.Equal("BB", _tree.Read("a.o"));
+    }
+
+    [Fact]
+    public void Only_an_explicit_output_can_be_replaced()
+    {
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = Replace("a/b/", "c/"), ObjectFile = "a/b" }.Start();
+        });
+        Assert.Equal("path is not contained in any explicit output dependency: 'a/b/'", e.Message);
+    }
+
+    [Fact]
+    public void A_non_directory_cannot_be_replaced_by_a_directory()
+    {
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = Replace("a/b", "c/"), ObjectFile = "a/b" }.Start();
+        });
+        Assert.Equal("cannot replace non-directory 'a/b' by directory: 'c/'", e.Message);
+    }
+
+    [Fact]
+    public void A_path_cannot_be_replaced_by_itself()
+    {
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = Replace("a/b", "a/b"), ObjectFile = "a/b" }.Start();
+        });
+        Assert.Equal("cannot replace a path by itself: 'a/b'", e.Message);
+    }
+
+    [Fact]
+    public void A_directory_output_is_replaced_as_a_whole()
+    {
+        _tree.Write("src/a.cpp", "a");
+        _tree.Write("d/old", "o");
+        var script = DirectoryTool.Register((t, c) =>
+        {
+            using var temporary = c.Temporary(isDirectory: true);
+            File.WriteAllText(Path.Combine(c.NativePathOf(temporary.Path), "new"), "n");
+            c.ReplaceOutput(t.OutputDirectory, temporary.Path);
+            return Task.FromResult(false);
+        });
+        using (_tree.Enter())
+            new DirectoryTool { Script = script, OutputDirectory = "d/" }.Start();
+        Assert.Equal(["new"], Directory.EnumerateFileSystemEntries(_tree.PathOf("d")).Select(Path.GetFileName));
+        Assert.Equal("I replaced directory: 'd/'\n", _tree.TakeOutput());
+    }
+}
+
+/// <summary>A tool with one directory output whose redo is a registered script.</summary>
+public sealed class DirectoryTool : Tool<DirectoryTool>
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<DirectoryTool, RedoContext, Task<bool>>> Scripts = new();
+
+    [ExecutionParameter] public required string Script { get; init; }
+    [Output.Directory] public required TreePath OutputDirectory { get; init; }
+
+    public static string Register(Func<DirectoryTool, RedoContext, Task<bool>> script)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        Scripts[key] = script;
+        return key;
+    }
+
+    protected override Task<bool> RedoAsync(DirectoryTool result, RedoContext context) => Scripts[Script](this, context);
+}
