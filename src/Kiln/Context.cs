@@ -25,6 +25,10 @@ public sealed partial class Context : IDisposable
 {
     private static readonly AsyncLocal<Context?> ActiveContext = new();
 
+    // Set in the async flow of each redo (which inherits the context it was started in): a redo must neither
+    // enter a context nor modify the active one, since both first wait for the pending redos — its own included.
+    private static readonly AsyncLocal<bool> InRedo = new();
+
     private readonly RunState _run;
     private readonly RedoScheduler _scheduler;
     private bool _disposed;
@@ -42,6 +46,8 @@ public sealed partial class Context : IDisposable
 
     internal Context(int maxParallelRedoCount, Configuration? configuration, string? rootPath, IFileSystem fs, IProcessRunner processRunner)
     {
+        if (InRedo.Value)
+            throw new ContextException("a context cannot be entered in a redo\n  | enter contexts in the build script, around 'Start()'");
         Parent = ActiveContext.Value;
         MaxParallelRedoCount = Math.Max(1, maxParallelRedoCount);
         _scheduler = new RedoScheduler(MaxParallelRedoCount);
@@ -113,8 +119,13 @@ public sealed partial class Context : IDisposable
     /// <summary>Waits for every redo started in this context; rethrows the first failure.</summary>
     public void CompletePendingRedos() => _scheduler.CompleteAll();
 
+    /// <summary>Marks the current async flow (and the flows it starts) as a redo's.</summary>
+    internal static void MarkRedoFlow() => InRedo.Value = true;
+
     internal void CheckModifiable()
     {
+        if (InRedo.Value)
+            throw new ContextException("the active context cannot be modified in a redo\n  | a redo sees its context read-only; set environment variables and helpers before 'Start()'");
         if (ActiveContext.Value != this)
             throw new ContextException("context is not the active one\n  | modify only the environment and helpers of 'Context.Active'");
         CompletePendingRedos();

@@ -38,7 +38,7 @@ internal static class ToolRun
 
         if (run.PendingByInstance.TryGetValue(instanceId, out var previous) && !previous.IsCompleted)
         {
-            log.Inform($"wait for last redo of tool instance {instanceId} to complete", levels.RedoPreparation);
+            log.Inform($"wait for last redo of tool instance {instanceId} to complete", levels.RunSerialization);
             try
             {
                 previous.GetAwaiter().GetResult();
@@ -195,6 +195,7 @@ internal static class ToolRun
         var levels = run.Configuration.Levels;
         var log = run.Configuration.Log;
 
+        Context.MarkRedoFlow();
         var result = (T)tool.CopyForResult();
         foreach (var (role, value) in nonExplicitEnv)
             role.Property.SetValue(result, value);

@@ -205,6 +205,57 @@ public sealed class ContextScenarioTests : IDisposable
         Assert.StartsWith("'MaxDependencyAge' must be positive", e.Message);
     }
 
+    // dlb: ContextNestingError.
+    [Fact]
+    public void Contexts_must_be_exited_innermost_first()
+    {
+        var outer = _tree.Enter();
+        var inner = new Context();
+        var e = Assert.Throws<ContextException>(outer.Dispose);
+        Assert.Equal("contexts exited out of order\n  | dispose the innermost context first (use nested 'using' blocks)", e.Message);
+        Assert.Same(inner, Context.Active);
+        inner.Dispose();
+        outer.Dispose();
+        Assert.False(Context.IsRunning);
+    }
+
+    // dlb raises RuntimeError when a redo enters a context or modifies the active one. In Kiln a redo runs in the
+    // async flow of its start, where the starting context is active, so without a check both would wait for
+    // the redo's own completion forever.
+    [Fact]
+    public void A_redo_cannot_enter_a_context()
+    {
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            await Task.Run(() => new Context().Dispose()).WaitAsync(TimeSpan.FromSeconds(20));
+            return false;
+        });
+        var e = Assert.Throws<ContextException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
+        });
+        Assert.StartsWith("a context cannot be entered in a redo\n", e.Message);
+    }
+
+    [Fact]
+    public void A_redo_cannot_modify_the_environment_of_its_context()
+    {
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            await Task.Run(() => Context.Active.Env.ImportFromOuter("KILN_SCENARIO_X", ".*", "")).WaitAsync(TimeSpan.FromSeconds(20));
+            return false;
+        });
+        var e = Assert.Throws<ContextException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
+        });
+        Assert.StartsWith("the active context cannot be modified in a redo\n", e.Message);
+    }
+
     /// <summary>A clock whose wall time is set by the test.</summary>
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
