@@ -1,3 +1,6 @@
+using Kiln.Paths;
+using Kiln.Tools;
+
 namespace Kiln.Scenarios.Tests;
 
 /// <summary>
@@ -164,7 +167,7 @@ public sealed class RedoScenarioTests : IDisposable
             Assert.Equal("redo necessary because of filesystem object: 'src/a.cpp' (reason: mtime has changed)", t.Start().Reason?.ToString());
             Assert.False(t.Start());
         }
-        Assert.StartsWith("I redo necessary because of filesystem object: 'src/a.cpp' \n  | reason: mtime has changed\nI start redo for tool instance ", _tree.TakeOutput());
+        Assert.StartsWith("I redo necessary because of filesystem object: 'src/a.cpp' \n  | reason: mtime has changed\n", _tree.TakeOutput());
         using (_tree.Enter())
         {
             File.AppendAllText(_tree.PathOf("src/a.cpp"), "\n");
@@ -389,10 +392,113 @@ public sealed class RedoScenarioTests : IDisposable
             Assert.False(Compile().Start());
     }
 
+    // dlb logs "wait for last redo to complete" at level run_serialization (INFO) when a start finds a redo of the
+    // same instance still pending. The redo is held until that message is written.
+    [Fact]
+    public void A_start_that_waits_for_a_pending_redo_of_the_same_instance_says_so()
+    {
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new SignallingWriter("wait for last redo", waiting);
+        var configuration = new Configuration { Log = new Diagnostics.DiagnosticLog(output) };
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            // Bounded only so that an engine that does not say it waits fails this test instead of hanging it.
+            await Task.WhenAny(waiting.Task, Task.Delay(TimeSpan.FromSeconds(20)));
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            return false;
+        });
+        var t = new ScriptedTool { Script = script, ObjectFile = "a.o" };
+        StartedRun<ScriptedTool> first, second;
+        using (_tree.Enter(configuration))
+        {
+            first = t.Start();
+            second = t.Start();
+            Assert.True(first.IsComplete);
+        }
+        Assert.Equal(Redos(true, false), new[] { first.IsRedo, second.IsRedo });
+        Assert.Contains($"\nI wait for last redo of tool instance {first.InstanceId} to complete\n", output.ToString());
+    }
+
+    // dlb's G-D1/G-D2: the state remembered is the one before the redo, so an explicit input modified while the
+    // redo runs causes another redo.
+    [Fact]
+    public void An_explicit_input_modified_during_its_redo_causes_another_redo()
+    {
+        _tree.Write("src/a.cpp", "int a;");
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            var text = await File.ReadAllTextAsync(c.NativePathOf(t.SourceFile!));
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), text);
+            await File.WriteAllTextAsync(c.NativePathOf(t.SourceFile!), "int b;");
+            return false;
+        });
+        var t = new ScriptedTool { Script = script, SourceFile = "src/a.cpp", ObjectFile = "a.o" };
+        using (_tree.Enter())
+            Assert.True(t.Start());
+        using (_tree.Enter())
+            Assert.Equal("redo necessary because of filesystem object: 'src/a.cpp' (reason: mtime has changed)", t.Start().Reason?.ToString());
+    }
+
+    // As above for a non-explicit input that the redo declares for the first time: Kiln remembers a new
+    // dependency's state only when it was last modified before the redo started (dlb never does).
+    [Fact]
+    public void A_new_non_explicit_input_modified_during_the_redo_causes_another_redo()
+    {
+        var script = HeaderTool.Register(async (tool, c) =>
+        {
+            await File.WriteAllTextAsync(c.NativePathOf(tool.ObjectFile), "o");
+            await File.WriteAllTextAsync(c.NativePathOf("n.h"), "n2");
+            return false;
+        });
+        _tree.Write("n.h", "n1");
+        var withHeader = new HeaderTool { Script = script, ObjectFile = "n.o" };
+        using (_tree.Enter())
+            Assert.True(withHeader.Start());
+        using (_tree.Enter())
+            Assert.Equal("redo necessary because of filesystem object: 'n.h' (reason: was a new dependency or was potentially changed by a redo)", withHeader.Start().Reason?.ToString());
+        using (_tree.Enter())
+            Assert.Equal("redo necessary because of filesystem object: 'n.h' (reason: mtime has changed)", withHeader.Start().Reason?.ToString());
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
         mkfifo.WaitForExit();
         Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    /// <summary>A log output that completes a task when a text containing <paramref name="trigger"/> is written.</summary>
+    private sealed class SignallingWriter(string trigger, TaskCompletionSource signal) : StringWriter
+    {
+        public override void Write(string? value)
+        {
+            base.Write(value);
+            if (value?.Contains(trigger, StringComparison.Ordinal) == true)
+                signal.TrySetResult();
+        }
+    }
+}
+
+/// <summary>A scripted tool that declares the non-explicit input <c>n.h</c>.</summary>
+public sealed class HeaderTool : Tool<HeaderTool>
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<HeaderTool, RedoContext, Task<bool>>> Scripts = new();
+
+    [ExecutionParameter] public required string Script { get; init; }
+    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
+    [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
+
+    public static string Register(Func<HeaderTool, RedoContext, Task<bool>> script)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        Scripts[key] = script;
+        return key;
+    }
+
+    protected override async Task<bool> RedoAsync(HeaderTool result, RedoContext context)
+    {
+        var requested = await Scripts[Script](this, context);
+        result.IncludedFiles = ["n.h"];
+        return requested;
     }
 }
