@@ -53,6 +53,12 @@ public static partial class Pipeline
         }
     }
 
+    /// <summary>The header generated from a definition file: comment lines dropped, other lines but includes prefixed.</summary>
+    public static string Generate(string definition) =>
+        string.Concat(definition.Split('\n')
+            .Where(l => !l.StartsWith("//", StringComparison.Ordinal))
+            .Select(l => (IncludeLine().IsMatch(l) ? l : "generated " + l) + "\n"));
+
     /// <summary>The application linked from <paramref name="objects"/> (path and content, in order).</summary>
     public static string Link(IEnumerable<(TreePath Path, string Content)> objects) =>
         string.Concat(objects.Select(o => $"== {o.Path.AsString()}\n{o.Content}"));
@@ -95,6 +101,22 @@ public sealed class LinkTool : Tool<LinkTool>
         using var temporary = context.Temporary();
         await File.WriteAllTextAsync(context.NativePathOf(temporary.Path), text);
         context.ReplaceOutput(ApplicationFile, temporary.Path);
+        return false;
+    }
+}
+
+/// <summary>Generates a header from a definition file.</summary>
+public sealed class GenerateTool : Tool<GenerateTool>
+{
+    [Input.RegularFile] public required TreePath DefinitionFile { get; init; }
+    [Output.RegularFile(ReplaceBySameContent = false)] public required TreePath HeaderFile { get; init; }
+
+    protected override async Task<bool> RedoAsync(GenerateTool result, RedoContext context)
+    {
+        var text = Pipeline.Generate(await File.ReadAllTextAsync(context.NativePathOf(DefinitionFile)));
+        using var temporary = context.Temporary();
+        await File.WriteAllTextAsync(context.NativePathOf(temporary.Path), text);
+        context.ReplaceOutput(HeaderFile, temporary.Path);
         return false;
     }
 }

@@ -135,6 +135,87 @@ public sealed class ReplaceOutputScenarioTests : IDisposable
         Assert.Equal(["new"], Directory.EnumerateFileSystemEntries(_tree.PathOf("d")).Select(Path.GetFileName));
         Assert.Equal("I replaced directory: 'd/'\n", _tree.TakeOutput());
     }
+
+    // dlb: every stored input memo under a modified output path is forgotten, so the consumers of a file inside
+    // a redone directory output are redone.
+    [Fact]
+    public void A_consumer_of_a_file_inside_a_redone_directory_output_is_redone()
+    {
+        _tree.Write("d/x", "1");
+        var consumer = new ATool { SourceFile = "d/x", ObjectFile = "x.o" };
+        using (_tree.Enter())
+            consumer.Start();
+        var script = DirectoryTool.Register((t, c) =>
+        {
+            using var temporary = c.Temporary(isDirectory: true);
+            File.WriteAllText(Path.Combine(c.NativePathOf(temporary.Path), "x"), "2");
+            c.ReplaceOutput(t.OutputDirectory, temporary.Path);
+            return Task.FromResult(false);
+        });
+        using (_tree.Enter())
+            new DirectoryTool { Script = script, OutputDirectory = "d/" }.Start();
+        using (_tree.Enter())
+        {
+            Assert.Equal("redo necessary because of filesystem object: 'd/x' (reason: output dependency of a tool instance potentially changed by a redo)", consumer.Start().Reason?.ToString());
+            Assert.False(consumer.Start());
+        }
+        Assert.Equal("2", _tree.Read("x.o"));
+    }
+
+    // A directory output whose path is a prefix of another path must not make that path's consumers redo.
+    [Fact]
+    public void A_redone_directory_output_leaves_consumers_of_a_sibling_with_a_longer_name_alone()
+    {
+        _tree.Write("dd/x", "1");
+        _tree.Write("d.txt", "1");
+        var consumers = new[] { new ATool { SourceFile = "dd/x", ObjectFile = "x.o" }, new ATool { SourceFile = "d.txt", ObjectFile = "t.o" } };
+        using (_tree.Enter())
+        {
+            foreach (var consumer in consumers)
+                consumer.Start();
+        }
+        var script = DirectoryTool.Register((t, c) =>
+        {
+            Directory.CreateDirectory(c.NativePathOf(t.OutputDirectory));
+            return Task.FromResult(false);
+        });
+        using (_tree.Enter())
+            new DirectoryTool { Script = script, OutputDirectory = "d/" }.Start();
+        using (_tree.Enter())
+            Assert.Equal([false, false], consumers.Select(c => c.Start().IsRedo));
+    }
+
+    // dlb: non-explicit output paths always count as modified by a redo.
+    [Fact]
+    public void A_consumer_of_a_non_explicit_output_is_redone_after_the_producer_redid()
+    {
+        _tree.Write("src/a.cpp", "a");
+        _tree.Write("log.txt", "old");
+        var consumer = new ATool { SourceFile = "log.txt", ObjectFile = "log.o" };
+        using (_tree.Enter())
+            consumer.Start();
+        using (_tree.Enter())
+            new LoggingTool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }.Start();
+        using (_tree.Enter())
+            Assert.Equal("redo necessary because of filesystem object: 'log.txt' (reason: output dependency of a tool instance potentially changed by a redo)", consumer.Start().Reason?.ToString());
+        Assert.Equal("log of src/a.cpp", _tree.Read("log.o"));
+    }
+}
+
+/// <summary>dlb's ATool's non-explicit <c>log_file</c>: the redo writes <c>log.txt</c> and declares it.</summary>
+public sealed class LoggingTool : Tool<LoggingTool>
+{
+    [Input.RegularFile] public required TreePath SourceFile { get; init; }
+    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
+    [Output.RegularFile(Explicit = false, Required = false)] public TreePath? LogFile { get; set; }
+
+    protected override Task<bool> RedoAsync(LoggingTool result, RedoContext context)
+    {
+        File.WriteAllText(context.NativePathOf(ObjectFile), "o");
+        File.WriteAllText(context.NativePathOf("log.txt"), $"log of {SourceFile.AsString()}");
+        result.LogFile = "log.txt";
+        return Task.FromResult(false);
+    }
 }
 
 /// <summary>A tool with one directory output whose redo is a registered script.</summary>
