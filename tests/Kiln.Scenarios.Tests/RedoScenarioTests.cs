@@ -368,9 +368,8 @@ public sealed class RedoScenarioTests : IDisposable
         Assert.StartsWith("I redo necessary because of non-existent filesystem object: 'a.h'\n", _tree.TakeOutput());
     }
 
-    // Case 19. Deliberate difference: dlb treats the definition file (a .py or .zip in the managed tree) as an
-    // explicit input; Kiln compares a digest of the defining source file (found through the PDB), wherever it
-    // is. The test replaces the run's cached digest of SampleTools.cs, as an edit of that file would.
+    // Case 19, the decision alone (end to end, with a tool compiled at test time: ToolDefinitionScenarioTests).
+    // The test replaces the run's cached digest of SampleTools.cs, as an edit of that file would.
     [Fact]
     public void A_changed_tool_definition_causes_a_redo()
     {
