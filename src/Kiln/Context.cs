@@ -46,8 +46,7 @@ public sealed partial class Context : IDisposable
 
     internal Context(int maxParallelRedoCount, Configuration? configuration, string? rootPath, IFileSystem fs, IProcessRunner processRunner)
     {
-        if (InRedo.Value)
-            throw new ContextException("a context cannot be entered in a redo\n  | enter contexts in the build script, around 'Start()'");
+        CheckNotInRedo("a context cannot be entered in a redo");
         Parent = ActiveContext.Value;
         MaxParallelRedoCount = Math.Max(1, maxParallelRedoCount);
         _scheduler = new RedoScheduler(MaxParallelRedoCount);
@@ -117,15 +116,26 @@ public sealed partial class Context : IDisposable
         throw new WorkingTreePathException($"does not start with the working tree's root path: {path}");
 
     /// <summary>Waits for every redo started in this context; rethrows the first failure.</summary>
-    public void CompletePendingRedos() => _scheduler.CompleteAll();
+    /// <exception cref="ContextException">Called in a redo (which would wait for itself).</exception>
+    public void CompletePendingRedos()
+    {
+        CheckNotInRedo("pending redos cannot be completed in a redo");
+        _scheduler.CompleteAll();
+    }
 
     /// <summary>Marks the current async flow (and the flows it starts) as a redo's.</summary>
     internal static void MarkRedoFlow() => InRedo.Value = true;
 
-    internal void CheckModifiable()
+    /// <summary>Throws when the current async flow is a redo's: what would wait for pending redos would wait for itself.</summary>
+    internal static void CheckNotInRedo(string what)
     {
         if (InRedo.Value)
-            throw new ContextException("the active context cannot be modified in a redo\n  | a redo sees its context read-only; set environment variables and helpers before 'Start()'");
+            throw new ContextException($"{what}\n  | a redo sees its context read-only: enter contexts, start tool instances and set the environment in the build script");
+    }
+
+    internal void CheckModifiable()
+    {
+        CheckNotInRedo("the active context cannot be modified in a redo");
         if (ActiveContext.Value != this)
             throw new ContextException("context is not the active one\n  | modify only the environment and helpers of 'Context.Active'");
         CompletePendingRedos();
@@ -170,6 +180,7 @@ public sealed partial class Context : IDisposable
     {
         if (_disposed)
             return;
+        CheckNotInRedo("a context cannot be left in a redo");
         if (ActiveContext.Value != this)
             throw new ContextException("contexts exited out of order\n  | dispose the innermost context first (use nested 'using' blocks)");
         _disposed = true;

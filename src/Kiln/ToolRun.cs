@@ -18,6 +18,7 @@ internal static class ToolRun
 
     public static StartedRun<T> Start<T>(Context context, T tool, bool forceRedo) where T : Tool<T>
     {
+        Context.CheckNotInRedo("a tool instance cannot be started in a redo");
         var run = context.Run;
         var fs = run.FileSystem;
         var root = context.RootPath;

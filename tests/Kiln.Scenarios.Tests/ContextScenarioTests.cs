@@ -256,6 +256,45 @@ public sealed class ContextScenarioTests : IDisposable
         Assert.StartsWith("the active context cannot be modified in a redo\n", e.Message);
     }
 
+    // As dlb, where start() inside a redo cannot run the already running event loop. With one redo at a time
+    // the inner start would wait forever for the slot its own redo holds.
+    [Fact]
+    public void A_redo_cannot_start_a_tool_instance()
+    {
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            await Task.Run(() => new BTool().Start()).WaitAsync(TimeSpan.FromSeconds(20));
+            return false;
+        });
+        var e = Assert.Throws<ContextException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
+        });
+        Assert.StartsWith("a tool instance cannot be started in a redo\n", e.Message);
+    }
+
+    [Fact]
+    public void A_redo_cannot_wait_for_the_pending_redos_of_its_context()
+    {
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            await Task.Run(() => Context.Active.CompletePendingRedos()).WaitAsync(TimeSpan.FromSeconds(20));
+            return false;
+        });
+        var e = Assert.Throws<ContextException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
+        });
+        Assert.Equal(
+            "pending redos cannot be completed in a redo\n" +
+            "  | a redo sees its context read-only: enter contexts, start tool instances and set the environment in the build script",
+            e.Message);
+    }
+
     /// <summary>A clock whose wall time is set by the test.</summary>
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
