@@ -1,3 +1,6 @@
+using Kiln.Paths;
+using Kiln.Tools;
+
 namespace Kiln.Scenarios.Tests;
 
 /// <summary>
@@ -104,5 +107,77 @@ public sealed class EnvironmentScenarioTests : IDisposable
                 Assert.StartsWith("context is not the active one\n", e.Message);
             }
         }
+    }
+
+    private string RunInRedo(Func<RedoContext, Task<string>> body, Action? prepare = null)
+    {
+        string? result = null;
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            result = await body(c);
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            return false;
+        });
+        using (_tree.Enter())
+        {
+            prepare?.Invoke();
+            new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start().Complete();
+        }
+        return result!;
+    }
+
+    // dlb fact 10: helpers get an explicit environment, the context's variables plus forced ones, nothing else.
+    [Fact]
+    public void A_helper_sees_only_the_variables_of_the_context_and_the_forced_ones()
+    {
+        var output = RunInRedo(
+            async c => (await c.RunHelperWithOutputAsync("sh", ["-c", "printf '%s|%s|%s' \"$KILN_SCENARIO_LANG\" \"$KILN_SCENARIO_FORCED\" \"$HOME\""],
+                new HelperOptions { ForcedEnvironment = new Dictionary<string, string> { ["KILN_SCENARIO_FORCED"] = "f" } })).Output,
+            () =>
+            {
+                Context.Active.Env.ImportFromOuter("KILN_SCENARIO_LANG", ".*", "");
+                Context.Active.Env["KILN_SCENARIO_LANG"] = "de_CH";
+            });
+        Assert.Equal("de_CH|f|", output);
+    }
+
+    // dlb's prepare_arguments: a working-tree path becomes a path relative to the helper's working directory.
+    [Fact]
+    public void A_path_argument_is_given_to_a_helper_relative_to_its_working_directory()
+    {
+        _tree.Write("src/a.cpp", "a");
+        var output = RunInRedo(async c =>
+        {
+            var fromRoot = await c.RunHelperWithOutputAsync("sh", ["-c", "printf '%s ' \"$0\" \"$(pwd)\"", (TreePath)"src/a.cpp"]);
+            var fromSrc = await c.RunHelperWithOutputAsync("sh", ["-c", "printf '%s' \"$0\"", (TreePath)"src/a.cpp"], new HelperOptions { WorkingDirectory = "src/" });
+            return fromRoot.Output + fromSrc.Output;
+        });
+        Assert.Equal($"./src/a.cpp {_tree.Root} ./a.cpp", output);
+    }
+
+    [Fact]
+    public void A_helper_that_exits_with_an_unexpected_code_fails_the_redo()
+    {
+        var e = Assert.Throws<HelperExecutionException>(() => RunInRedo(async c =>
+            (await c.RunHelperAsync("sh", ["-c", "echo complaint >&2; exit 3"], new HelperOptions { InheritOutput = false })).ToString()));
+        Assert.Equal(3, e.ExitCode);
+        Assert.StartsWith("execution of 'sh' returned unexpected exit code 3\n  | command: ", e.Message);
+        Assert.EndsWith("/sh -c 'echo complaint >&2; exit 3'\n  | complaint", e.Message);
+    }
+
+    [Fact]
+    public void An_expected_non_zero_exit_code_is_returned()
+    {
+        var code = RunInRedo(async c =>
+            (await c.RunHelperAsync("sh", ["-c", "exit 3"], new HelperOptions { ExpectedExitCodes = new HashSet<int> { 0, 3 } })).ToString());
+        Assert.Equal("3", code);
+    }
+
+    [Fact]
+    public void An_unknown_helper_is_named_in_the_error()
+    {
+        var e = Assert.Throws<KeyNotFoundException>(() => RunInRedo(async c =>
+            (await c.RunHelperAsync("kiln-scenario-no-such-helper", [])).ToString()));
+        Assert.StartsWith("not a known dynamic helper in the context: 'kiln-scenario-no-such-helper'\n", e.Message);
     }
 }
