@@ -459,11 +459,141 @@ public sealed class RedoScenarioTests : IDisposable
             Assert.Equal("redo necessary because of filesystem object: 'n.h' (reason: mtime has changed)", withHeader.Start().Reason?.ToString());
     }
 
+    // A failed redo stores nothing: the next run redoes for the same reason.
+    [Fact]
+    public void A_failed_redo_is_redone_in_the_next_run_for_the_same_reason()
+    {
+        _tree.Write("src/a.cpp", "a");
+        var fail = true;
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            if (fail)
+                throw new InvalidOperationException("compiler crashed");
+            return false;
+        });
+        var t = new ScriptedTool { Script = script, SourceFile = "src/a.cpp", ObjectFile = "a.o" };
+        fail = false;
+        using (_tree.Enter())
+            t.Start();
+        _tree.Write("src/a.cpp", "b");
+        fail = true;
+        Assert.Equal("compiler crashed", Assert.Throws<InvalidOperationException>(() =>
+        {
+            using (_tree.Enter())
+                t.Start();
+        }).Message);
+        fail = false;
+        using (_tree.Enter())
+        {
+            Assert.Equal("redo necessary because of filesystem object: 'src/a.cpp' (reason: mtime has changed)", t.Start().Reason?.ToString());
+            Assert.False(t.Start());
+        }
+    }
+
+    // dlb fact 7: absolute inputs outside the working tree are accepted and never cause a redo.
+    [Fact]
+    public void An_input_outside_the_working_tree_is_not_tracked()
+    {
+        var outside = Path.Combine(Path.GetTempPath(), "kiln-scenario-outside-" + Guid.NewGuid().ToString("N")[..12]);
+        File.WriteAllText(outside, "1");
+        try
+        {
+            var t = new ATool { SourceFile = outside, ObjectFile = "a.o" };
+            using (_tree.Enter())
+                Assert.True(t.Start());
+            File.WriteAllText(outside, "22");
+            using (_tree.Enter())
+                Assert.False(t.Start());
+            Assert.Equal("1", _tree.Read("a.o"));
+        }
+        finally
+        {
+            File.Delete(outside);
+        }
+    }
+
+    // dlb: runs older than max_dependency_age are forgotten with what their redos remembered.
+    [Fact]
+    public void What_a_forgotten_run_remembered_is_redone()
+    {
+        _tree.Write("src/a.cpp", "a");
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var configuration = new Configuration { Log = _tree.Configuration.Log, Time = clock, MaxDependencyAge = TimeSpan.FromDays(2) };
+        using (_tree.Enter(configuration))
+            Compile().Start();
+        clock.Now += TimeSpan.FromDays(1);
+        using (_tree.Enter(configuration))
+            Assert.False(Compile().Start());
+        clock.Now += TimeSpan.FromDays(1.5);
+        using (_tree.Enter(configuration))
+            Assert.Equal("redo necessary because not run before", Compile().Start().Reason?.ToString());
+    }
+
+    [Fact]
+    public void A_redo_that_does_not_assign_a_required_non_explicit_role_fails()
+    {
+        _tree.Write("a.cpp", "a");
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ForgetfulTool { SourceFile = "a.cpp", ObjectFile = "a.o" }.Start();
+        });
+        Assert.Equal("non-explicit dependency not assigned during redo: 'IncludedFiles'\n  | use 'result.IncludedFiles = …' in the body of RedoAsync", e.Message);
+    }
+
+    [Fact]
+    public void A_redo_that_does_not_create_an_explicit_output_fails()
+    {
+        var script = ScriptedTool.Register((t, c) => Task.FromResult(false));
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
+        });
+        Assert.Equal("redo did not create explicit output dependency 'ObjectFile': 'a.o'\n  | reason: does not exist", e.Message);
+    }
+
+    // dlb's temporary(): unique names a, b, … under the management tree, removed with their content.
+    [Fact]
+    public void Temporaries_have_unique_names_in_the_management_tree_and_are_removed()
+    {
+        var seen = new List<string>();
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            using (var file = c.Temporary(suffix: ".o"))
+            using (var directory = c.Temporary(isDirectory: true))
+            {
+                seen.Add(file.Path.AsString());
+                seen.Add(directory.Path.AsString());
+                Assert.True(File.Exists(c.NativePathOf(file.Path)));
+                await File.WriteAllTextAsync(Path.Combine(c.NativePathOf(directory.Path), "inner"), "i");
+            }
+            Assert.False(File.Exists(c.NativePathOf(seen[0])));
+            Assert.False(Directory.Exists(c.NativePathOf(seen[1])));
+            var e = Assert.Throws<ArgumentException>(() => c.Temporary(suffix: "x"));
+            Assert.StartsWith("non-empty 'suffix' must start with a punctuation character and not contain '/', not 'x'", e.Message);
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            return false;
+        });
+        using (_tree.Enter())
+            new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start().Complete();
+        Assert.Equal([".kiln/t/a.o", ".kiln/t/b/"], seen);
+        Assert.False(Directory.Exists(_tree.PathOf(".kiln/t")));
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
         mkfifo.WaitForExit();
         Assert.Equal(0, mkfifo.ExitCode);
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 
     /// <summary>A log output that completes a task when a text containing <paramref name="trigger"/> is written.</summary>
@@ -475,6 +605,20 @@ public sealed class RedoScenarioTests : IDisposable
             if (value?.Contains(trigger, StringComparison.Ordinal) == true)
                 signal.TrySetResult();
         }
+    }
+}
+
+/// <summary>A tool whose redo forgets to assign its required non-explicit role.</summary>
+public sealed class ForgetfulTool : Tool<ForgetfulTool>
+{
+    [Input.RegularFile] public required TreePath SourceFile { get; init; }
+    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
+    [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
+
+    protected override Task<bool> RedoAsync(ForgetfulTool result, RedoContext context)
+    {
+        File.WriteAllText(context.NativePathOf(ObjectFile), "o");
+        return Task.FromResult(false);
     }
 }
 
