@@ -161,7 +161,7 @@ public sealed partial class Context : IDisposable
             {
                 throw new ManagementTreeException(e.Message, e);
             }
-            return new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp());
+            return new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp()) { StartNs = startNs };
         }
         catch
         {

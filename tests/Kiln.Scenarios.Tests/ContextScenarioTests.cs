@@ -295,6 +295,35 @@ public sealed class ContextScenarioTests : IDisposable
             e.Message);
     }
 
+    // dlb's latest_run_summary_max_count (spec §7): previous successful runs and this one (marked '*').
+    [Fact]
+    public void A_successful_root_context_prints_a_summary_of_the_latest_runs()
+    {
+        _tree.Write("src/a.cpp", "a");
+        var clock = new ManualClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var configuration = new Configuration { Log = _tree.Configuration.Log, Time = clock, LatestRunSummaryMaxCount = 2 };
+        var output = "";
+        for (var i = 0; i < 3; i++)
+        {
+            using (_tree.Enter(configuration))
+                new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }.Start();
+            output = _tree.TakeOutput();
+            if (i == 0)
+                AssertMatches(@"\nI duration: \d+\.\d{6} s \n  \| start  +seconds  +runs  +redos \n  \| 2026-01-01T00:00:00\.000000Z\*  +\d+\.\d{6}  +1  +1 +\(100\.0%\)\n$", output);
+            clock.Now += TimeSpan.FromSeconds(1);
+        }
+        AssertMatches(
+            @"^I duration compared to mean duration of previous 2 successful runs: \d+\.\d% of \d+\.\d{6} seconds \n" +
+            @"  \| start  +seconds  +runs  +redos \n" +
+            @"  \| 2026-01-01T00:00:00\.000000Z  +\d+\.\d{6}  +1  +1 +\(100\.0%\) \n" +
+            @"  \| 2026-01-01T00:00:01\.000000Z  +\d+\.\d{6}  +1  +0 +\(0\.0%\) \n" +
+            @"  \| 2026-01-01T00:00:02\.000000Z\*  +\d+\.\d{6}  +1  +0 +\(0\.0%\)\n$",
+            output);
+    }
+
+    private static void AssertMatches(string pattern, string text) =>
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(text, pattern), $"pattern:\n{pattern}\ntext:\n{text}");
+
     /// <summary>A clock whose wall time is set by the test.</summary>
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
