@@ -582,6 +582,35 @@ public sealed class RedoScenarioTests : IDisposable
         Assert.False(Directory.Exists(_tree.PathOf(".kiln/t")));
     }
 
+    // dlb: a stored path that cannot be decoded causes a redo, with a warning (a suspicious reason).
+    [Fact]
+    public void An_undecodable_path_in_the_run_database_causes_a_redo_with_a_warning()
+    {
+        _tree.Write("a.cpp", "x");
+        var t = new FTool { SourceFile = "a.cpp", ObjectFile = "a.o" };
+        using (_tree.Enter())
+        {
+            t.Start();
+            t.Start();
+        }
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_tree.PathOf(".kiln/runs-1.sqlite")};Pooling=False"))
+        {
+            connection.Open();
+            using var update = connection.CreateCommand();
+            update.CommandText = "UPDATE Input SET path='a//h/' WHERE path='a.h/'";
+            Assert.Equal(1, update.ExecuteNonQuery());
+        }
+        _tree.TakeOutput();
+        using (_tree.Enter())
+        {
+            Assert.Equal("redo necessary because of invalid encoded path: 'a//h/'", t.Start().Reason?.ToString());
+            // The redo declares a.h again, now as a new dependency (whose state is unknown: it does not exist).
+            Assert.Equal("redo necessary because of filesystem object: 'a.h' (reason: was a new dependency or was potentially changed by a redo)", t.Start().Reason?.ToString());
+            Assert.False(t.Start());
+        }
+        Assert.StartsWith("W redo necessary because of invalid encoded path: 'a//h/'\n", _tree.TakeOutput());
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
