@@ -8,7 +8,8 @@ namespace Kiln.Scenarios.Tests;
 /// <summary>
 /// dlb-spec §11.1 cases 1–7 (dlb's <c>test_ex_context.py</c>): entering and leaving a root context on a real
 /// working tree. Kiln's management tree is <c>.kiln/</c> (dlb: <c>.dlbroot/</c>) and its run-database
-/// <c>runs-1.sqlite</c> (dlb: <c>runs-0.5.sqlite</c>).
+/// <c>runs-1.sqlite</c> (dlb: <c>runs-0.5.sqlite</c>). Case 25 (dlb's launcher, <c>test_launcher.py</c>) belongs
+/// to the <c>kiln</c> command and is not ported here.
 /// </summary>
 public sealed class ContextScenarioTests : IDisposable
 {

@@ -75,6 +75,35 @@ public sealed class DependencyErrorScenarioTests : IDisposable
             StartFails(new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o", IncludeDirectories = ["src/a.cpp/"] }));
     }
 
+    // dlb: paths into the management tree are rejected.
+    [Fact]
+    public void An_input_in_the_management_tree_fails_the_start()
+    {
+        _tree.Write(".kiln/z", "user's");
+        Assert.Equal(
+            "input dependency 'SourceFile' contains an invalid path: '.kiln/z'\n  | reason: path in non-permitted part of the working tree: '.kiln/z'",
+            StartFails(new ATool { SourceFile = ".kiln/z", ObjectFile = "a.o" }));
+    }
+
+    [Fact]
+    public void An_output_in_the_management_tree_fails_the_start()
+    {
+        _tree.Write("src/a.cpp", "a");
+        Assert.Equal(
+            "output dependency 'ObjectFile' contains a path that is not a managed tree path: '.kiln/t/a.o'\n  | reason: path in non-permitted part of the working tree: '.kiln/t/a.o'",
+            StartFails(new ATool { SourceFile = "src/a.cpp", ObjectFile = ".kiln/t/a.o" }));
+    }
+
+    [Fact]
+    public void A_duplicate_path_in_a_list_role_fails_the_start()
+    {
+        _tree.Write("src/a.cpp", "a");
+        Directory.CreateDirectory(_tree.PathOf("i"));
+        Assert.Equal(
+            "value for dependency role 'IncludeDirectories' is invalid\n  | reason: iterable must be duplicate-free but contains 'i/' more than once",
+            StartFails(new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o", IncludeDirectories = ["i/", "i/"] }));
+    }
+
     // Case 22.
     [Fact]
     public void Obstructive_outputs_are_removed_before_the_redo_and_kept_when_no_redo_is_needed()

@@ -60,6 +60,8 @@ public sealed class EnvironmentScenarioTests : IDisposable
         }
     }
 
+    // Deliberate difference: importing at the root takes the value from the process environment (dlb leaves
+    // it undefined), so this test uses a variable the process does not have.
     [Fact]
     public void An_inner_context_inherits_values_and_patterns()
     {
