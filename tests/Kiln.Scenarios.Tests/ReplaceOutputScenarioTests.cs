@@ -118,6 +118,34 @@ public sealed class ReplaceOutputScenarioTests : IDisposable
         Assert.Equal("cannot replace a path by itself: 'a/b'", e.Message);
     }
 
+    // dlb checks the source with working_tree_path_of(), which fails for a missing one before anything is replaced.
+    [Fact]
+    public void A_missing_replacement_is_named_in_the_error()
+    {
+        _tree.Write("a", "AA");
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = Replace("a", "b"), ObjectFile = "a" }.Start();
+        });
+        Assert.Equal("replacement does not exist: 'b'", e.Message);
+        Assert.Equal("AA", _tree.Read("a"));
+    }
+
+    [Fact]
+    public void A_replacement_in_the_management_tree_outside_the_temporaries_is_rejected()
+    {
+        _tree.Write("a", "AA");
+        _tree.Write(".kiln/z", "user's");
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = Replace("a", ".kiln/z"), ObjectFile = "a" }.Start();
+        });
+        Assert.Equal("source is not in the working tree: '.kiln/z'\n  | reason: path in non-permitted part of the working tree: '.kiln/z'", e.Message);
+        Assert.Equal("user's", _tree.Read(".kiln/z"));
+    }
+
     [Fact]
     public void A_directory_output_is_replaced_as_a_whole()
     {
