@@ -82,6 +82,7 @@ public sealed class EnvironmentScenarioTests : IDisposable
                 Context.Active.Env["KILN_SCENARIO_LANG"] = "abc_D";
             }
             Assert.Equal("de_CH", Context.Active.Env["KILN_SCENARIO_LANG"]);
+            Context.Active.Env["KILN_SCENARIO_LANG"] = "abcd_E"; // the inner context's pattern is gone with it
         }
     }
 
