@@ -29,7 +29,6 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
         return path.IsAbsolute ? path.AsString() : ManagedPaths.Native(path, RootPath);
     }
 
-    // Awaited (not ContinueWith(t => t.Result)), so that a failure reaches the redo as itself, not as an AggregateException.
     public override async Task<int> RunHelperAsync(string helper, IEnumerable<object> arguments, HelperOptions? options = null, CancellationToken cancellationToken = default) =>
         (await RunAsync(helper, arguments, options, capture: false, cancellationToken).ConfigureAwait(false)).ExitCode;
 

@@ -169,6 +169,7 @@ internal static class ToolRun
         var startNs = run.ElapsedNs;
         var scheduled = context.Scheduler.Schedule(async () =>
         {
+            Context.MarkRedoFlow();
             try
             {
                 var result = await RedoAsync(context, descriptor, tool, instanceId, reason, explicitInputs, previousNonExplicit, outputs, envDigest, identity, nonExplicitEnv, startNs).ConfigureAwait(false);
@@ -196,7 +197,6 @@ internal static class ToolRun
         var levels = run.Configuration.Levels;
         var log = run.Configuration.Log;
 
-        Context.MarkRedoFlow();
         var result = (T)tool.CopyForResult();
         foreach (var (role, value) in nonExplicitEnv)
             role.Property.SetValue(result, value);
