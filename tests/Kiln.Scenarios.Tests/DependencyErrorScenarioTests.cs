@@ -104,6 +104,27 @@ public sealed class DependencyErrorScenarioTests : IDisposable
             StartFails(new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o", IncludeDirectories = ["i/", "i/"] }));
     }
 
+    // dlb: ExecutionParameterError at start().
+    [Fact]
+    public void An_execution_parameter_that_is_not_fundamental_fails_the_start()
+    {
+        using (_tree.Enter())
+        {
+            var e = Assert.Throws<Kiln.Tools.ToolDefinitionException>(() => new ParameterTool { Value = new Uri("https://example.org") }.Start());
+            Assert.StartsWith("invalid tool class 'ParameterTool': execution parameter 'Value' has a value of type ", e.Message);
+            Assert.Contains("which is not fundamental\n", e.Message);
+            Assert.True(new ParameterTool { Value = new Dictionary<string, int[]> { ["x"] = [1, 2] } }.Start());
+        }
+    }
+
+    [Fact]
+    public void A_list_role_with_too_few_members_fails_the_start()
+    {
+        Assert.Equal(
+            "value for dependency role 'ObjectFiles' is invalid\n  | reason: value has 0 members, which is not accepted according to the specified multiplicity [1:]",
+            StartFails(new LinkTool { ObjectFiles = [], ApplicationFile = "app" }));
+    }
+
     // Case 22.
     [Fact]
     public void Obstructive_outputs_are_removed_before_the_redo_and_kept_when_no_redo_is_needed()
@@ -123,4 +144,12 @@ public sealed class DependencyErrorScenarioTests : IDisposable
         Assert.Equal("k", _tree.Read("d/kept"));
         Assert.Equal("a", _tree.Read("a.o"));
     }
+}
+
+/// <summary>A tool with an execution parameter of any type.</summary>
+public sealed class ParameterTool : Kiln.Tools.Tool<ParameterTool>
+{
+    [Kiln.Tools.ExecutionParameter] public object? Value { get; init; }
+
+    protected override Task<bool> RedoAsync(ParameterTool result, Kiln.Tools.RedoContext context) => Task.FromResult(false);
 }
