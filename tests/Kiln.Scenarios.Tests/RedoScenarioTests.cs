@@ -611,6 +611,27 @@ public sealed class RedoScenarioTests : IDisposable
         Assert.StartsWith("W redo necessary because of invalid encoded path: 'a//h/'\n", _tree.TakeOutput());
     }
 
+    // dlb: an absolute path inside the working tree, or one with '..', is the same managed tree path.
+    [Fact]
+    public void An_absolute_or_collapsable_input_path_is_tracked_as_its_managed_tree_path()
+    {
+        _tree.Write("src/a.cpp", "a");
+        var absolute = new ATool { SourceFile = _tree.PathOf("src/a.cpp"), ObjectFile = "a.o" };
+        var dotdot = new ATool { SourceFile = "src/../src/a.cpp", ObjectFile = "b.o" };
+        using (_tree.Enter())
+        {
+            absolute.Start();
+            dotdot.Start();
+        }
+        _tree.Write("src/a.cpp", "bb");
+        using (_tree.Enter())
+        {
+            Assert.Equal("redo necessary because of filesystem object: 'src/a.cpp' (reason: size has changed)", absolute.Start().Reason?.ToString());
+            Assert.Equal("redo necessary because of filesystem object: 'src/a.cpp' (reason: size has changed)", dotdot.Start().Reason?.ToString());
+        }
+        Assert.Equal("bb", _tree.Read("b.o"));
+    }
+
     private static void MakeFifo(string path)
     {
         using var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]);
