@@ -44,7 +44,7 @@ public sealed class OracleScenarioTests : IDisposable
             var edits = step == 0 ? 0 : random.Next(1, 4);
             for (var i = 0; i < edits; i++)
                 history.Append("step ").Append(step).Append(": ").Append(Edit(random)).Append('\n');
-            BuildIncrementally(maxParallelRedoCount: random.Next(1, 4));
+            BuildIncrementally(maxParallelRedoCount: random.Next(1, 4), nested: random.Next(2) == 0);
             var expected = BuildFromScratch();
             var actual = Outputs(_tree.Root);
             var log = _tree.TakeOutput();
@@ -70,18 +70,35 @@ public sealed class OracleScenarioTests : IDisposable
         Assert.True(redos == 0, $"seed {seed}, step {step}: a build after a build without edits redid something:\n{_tree.TakeOutput()}");
     }
 
-    /// <summary>Builds in the fixture's working tree; returns the number of redos.</summary>
-    private int BuildIncrementally(int maxParallelRedoCount)
+    /// <summary>
+    /// Builds in the fixture's working tree; returns the number of redos. Ordering is expressed either by
+    /// waiting for results or (<paramref name="nested"/>) by inner contexts, whose entry and exit complete the
+    /// pending redos of the context around them.
+    /// </summary>
+    private int BuildIncrementally(int maxParallelRedoCount, bool nested = false)
     {
         var redos = 0;
         using (_tree.Enter(maxParallelRedoCount))
         {
             var generate = new GenerateTool { DefinitionFile = Definition, HeaderFile = Generated }.Start();
             redos += generate.IsRedo ? 1 : 0;
-            generate.Complete();
-            var compiles = Sources.Select(s => new CompileTool { SourceFile = s, ObjectFile = ObjectOf(s) }.Start()).ToList();
-            redos += compiles.Count(c => c.IsRedo);
-            var objects = compiles.Select(c => c.Complete().ObjectFile).ToList();
+            List<TreePath> objects;
+            if (nested)
+            {
+                using (new Context(maxParallelRedoCount))
+                {
+                    var compiles = Sources.Select(s => new CompileTool { SourceFile = s, ObjectFile = ObjectOf(s) }.Start()).ToList();
+                    redos += compiles.Count(c => c.IsRedo);
+                }
+                objects = [.. Sources.Select(ObjectOf)];
+            }
+            else
+            {
+                generate.Complete();
+                var compiles = Sources.Select(s => new CompileTool { SourceFile = s, ObjectFile = ObjectOf(s) }.Start()).ToList();
+                redos += compiles.Count(c => c.IsRedo);
+                objects = [.. compiles.Select(c => c.Complete().ObjectFile)];
+            }
             if (new LinkTool { ObjectFiles = objects, ApplicationFile = "out/app" }.Start())
                 redos++;
         }
