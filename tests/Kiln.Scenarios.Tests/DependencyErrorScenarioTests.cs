@@ -145,11 +145,3 @@ public sealed class DependencyErrorScenarioTests : IDisposable
         Assert.Equal("a", _tree.Read("a.o"));
     }
 }
-
-/// <summary>A tool with an execution parameter of any type.</summary>
-public sealed class ParameterTool : Kiln.Tools.Tool<ParameterTool>
-{
-    [Kiln.Tools.ExecutionParameter] public object? Value { get; init; }
-
-    protected override Task<bool> RedoAsync(ParameterTool result, Kiln.Tools.RedoContext context) => Task.FromResult(false);
-}

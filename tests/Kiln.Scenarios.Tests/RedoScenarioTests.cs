@@ -1,6 +1,3 @@
-using Kiln.Paths;
-using Kiln.Tools;
-
 namespace Kiln.Scenarios.Tests;
 
 /// <summary>
@@ -655,43 +652,5 @@ public sealed class RedoScenarioTests : IDisposable
             if (value?.Contains(trigger, StringComparison.Ordinal) == true)
                 signal.TrySetResult();
         }
-    }
-}
-
-/// <summary>A tool whose redo forgets to assign its required non-explicit role.</summary>
-public sealed class ForgetfulTool : Tool<ForgetfulTool>
-{
-    [Input.RegularFile] public required TreePath SourceFile { get; init; }
-    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
-    [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
-
-    protected override Task<bool> RedoAsync(ForgetfulTool result, RedoContext context)
-    {
-        File.WriteAllText(context.NativePathOf(ObjectFile), "o");
-        return Task.FromResult(false);
-    }
-}
-
-/// <summary>A scripted tool that declares the non-explicit input <c>n.h</c>.</summary>
-public sealed class HeaderTool : Tool<HeaderTool>
-{
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<HeaderTool, RedoContext, Task<bool>>> Scripts = new();
-
-    [ExecutionParameter] public required string Script { get; init; }
-    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
-    [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
-
-    public static string Register(Func<HeaderTool, RedoContext, Task<bool>> script)
-    {
-        var key = Guid.NewGuid().ToString("N");
-        Scripts[key] = script;
-        return key;
-    }
-
-    protected override async Task<bool> RedoAsync(HeaderTool result, RedoContext context)
-    {
-        var requested = await Scripts[Script](this, context);
-        result.IncludedFiles = ["n.h"];
-        return requested;
     }
 }

@@ -267,37 +267,3 @@ public sealed class ReplaceOutputScenarioTests : IDisposable
         Assert.Contains("int i;", _tree.Read("out/app"));
     }
 }
-
-/// <summary>dlb's ATool's non-explicit <c>log_file</c>: the redo writes <c>log.txt</c> and declares it.</summary>
-public sealed class LoggingTool : Tool<LoggingTool>
-{
-    [Input.RegularFile] public required TreePath SourceFile { get; init; }
-    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
-    [Output.RegularFile(Explicit = false, Required = false)] public TreePath? LogFile { get; set; }
-
-    protected override Task<bool> RedoAsync(LoggingTool result, RedoContext context)
-    {
-        File.WriteAllText(context.NativePathOf(ObjectFile), "o");
-        File.WriteAllText(context.NativePathOf("log.txt"), $"log of {SourceFile.AsString()}");
-        result.LogFile = "log.txt";
-        return Task.FromResult(false);
-    }
-}
-
-/// <summary>A tool with one directory output whose redo is a registered script.</summary>
-public sealed class DirectoryTool : Tool<DirectoryTool>
-{
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<DirectoryTool, RedoContext, Task<bool>>> Scripts = new();
-
-    [ExecutionParameter] public required string Script { get; init; }
-    [Output.Directory] public required TreePath OutputDirectory { get; init; }
-
-    public static string Register(Func<DirectoryTool, RedoContext, Task<bool>> script)
-    {
-        var key = Guid.NewGuid().ToString("N");
-        Scripts[key] = script;
-        return key;
-    }
-
-    protected override Task<bool> RedoAsync(DirectoryTool result, RedoContext context) => Scripts[Script](this, context);
-}

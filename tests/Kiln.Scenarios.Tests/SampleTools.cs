@@ -119,3 +119,83 @@ public sealed class StrictLanguageTool : Tool<StrictLanguageTool>
 
     protected override Task<bool> RedoAsync(StrictLanguageTool result, RedoContext context) => Task.FromResult(false);
 }
+
+/// <summary>A tool whose redo forgets to assign its required non-explicit role.</summary>
+public sealed class ForgetfulTool : Tool<ForgetfulTool>
+{
+    [Input.RegularFile] public required TreePath SourceFile { get; init; }
+    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
+    [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
+
+    protected override Task<bool> RedoAsync(ForgetfulTool result, RedoContext context)
+    {
+        File.WriteAllText(context.NativePathOf(ObjectFile), "o");
+        return Task.FromResult(false);
+    }
+}
+
+/// <summary>A scripted tool that declares the non-explicit input <c>n.h</c>.</summary>
+public sealed class HeaderTool : Tool<HeaderTool>
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<HeaderTool, RedoContext, Task<bool>>> Scripts = new();
+
+    [ExecutionParameter] public required string Script { get; init; }
+    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
+    [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
+
+    public static string Register(Func<HeaderTool, RedoContext, Task<bool>> script)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        Scripts[key] = script;
+        return key;
+    }
+
+    protected override async Task<bool> RedoAsync(HeaderTool result, RedoContext context)
+    {
+        var requested = await Scripts[Script](this, context);
+        result.IncludedFiles = ["n.h"];
+        return requested;
+    }
+}
+
+/// <summary>dlb's ATool's non-explicit <c>log_file</c>: the redo writes <c>log.txt</c> and declares it.</summary>
+public sealed class LoggingTool : Tool<LoggingTool>
+{
+    [Input.RegularFile] public required TreePath SourceFile { get; init; }
+    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
+    [Output.RegularFile(Explicit = false, Required = false)] public TreePath? LogFile { get; set; }
+
+    protected override Task<bool> RedoAsync(LoggingTool result, RedoContext context)
+    {
+        File.WriteAllText(context.NativePathOf(ObjectFile), "o");
+        File.WriteAllText(context.NativePathOf("log.txt"), $"log of {SourceFile.AsString()}");
+        result.LogFile = "log.txt";
+        return Task.FromResult(false);
+    }
+}
+
+/// <summary>A tool with one directory output whose redo is a registered script.</summary>
+public sealed class DirectoryTool : Tool<DirectoryTool>
+{
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Func<DirectoryTool, RedoContext, Task<bool>>> Scripts = new();
+
+    [ExecutionParameter] public required string Script { get; init; }
+    [Output.Directory] public required TreePath OutputDirectory { get; init; }
+
+    public static string Register(Func<DirectoryTool, RedoContext, Task<bool>> script)
+    {
+        var key = Guid.NewGuid().ToString("N");
+        Scripts[key] = script;
+        return key;
+    }
+
+    protected override Task<bool> RedoAsync(DirectoryTool result, RedoContext context) => Scripts[Script](this, context);
+}
+
+/// <summary>A tool with an execution parameter of any type.</summary>
+public sealed class ParameterTool : Tool<ParameterTool>
+{
+    [ExecutionParameter] public object? Value { get; init; }
+
+    protected override Task<bool> RedoAsync(ParameterTool result, RedoContext context) => Task.FromResult(false);
+}
