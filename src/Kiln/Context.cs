@@ -25,6 +25,10 @@ public sealed partial class Context : IDisposable
 {
     private static readonly AsyncLocal<Context?> ActiveContext = new();
 
+    // Set in the async flow of each redo (which inherits the context it was started in): a redo must neither
+    // enter a context nor modify the active one, since both first wait for the pending redos — its own included.
+    private static readonly AsyncLocal<bool> InRedo = new();
+
     private readonly RunState _run;
     private readonly RedoScheduler _scheduler;
     private bool _disposed;
@@ -42,6 +46,7 @@ public sealed partial class Context : IDisposable
 
     internal Context(int maxParallelRedoCount, Configuration? configuration, string? rootPath, IFileSystem fs, IProcessRunner processRunner)
     {
+        CheckNotInRedo("a context cannot be entered in a redo");
         Parent = ActiveContext.Value;
         MaxParallelRedoCount = Math.Max(1, maxParallelRedoCount);
         _scheduler = new RedoScheduler(MaxParallelRedoCount);
@@ -111,10 +116,26 @@ public sealed partial class Context : IDisposable
         throw new WorkingTreePathException($"does not start with the working tree's root path: {path}");
 
     /// <summary>Waits for every redo started in this context; rethrows the first failure.</summary>
-    public void CompletePendingRedos() => _scheduler.CompleteAll();
+    /// <exception cref="ContextException">Called in a redo (which would wait for itself).</exception>
+    public void CompletePendingRedos()
+    {
+        CheckNotInRedo("pending redos cannot be completed in a redo");
+        _scheduler.CompleteAll();
+    }
+
+    /// <summary>Marks the current async flow (and the flows it starts) as a redo's.</summary>
+    internal static void MarkRedoFlow() => InRedo.Value = true;
+
+    /// <summary>Throws when the current async flow is a redo's: what would wait for pending redos would wait for itself.</summary>
+    internal static void CheckNotInRedo(string what)
+    {
+        if (InRedo.Value)
+            throw new ContextException($"{what}\n  | a redo sees its context read-only: enter contexts, start tool instances and set the environment in the build script");
+    }
 
     internal void CheckModifiable()
     {
+        CheckNotInRedo("the active context cannot be modified in a redo");
         if (ActiveContext.Value != this)
             throw new ContextException("context is not the active one\n  | modify only the environment and helpers of 'Context.Active'");
         CompletePendingRedos();
@@ -140,7 +161,7 @@ public sealed partial class Context : IDisposable
             {
                 throw new ManagementTreeException(e.Message, e);
             }
-            return new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp());
+            return new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp()) { StartNs = startNs };
         }
         catch
         {
@@ -159,6 +180,7 @@ public sealed partial class Context : IDisposable
     {
         if (_disposed)
             return;
+        CheckNotInRedo("a context cannot be left in a redo");
         if (ActiveContext.Value != this)
             throw new ContextException("contexts exited out of order\n  | dispose the innermost context first (use nested 'using' blocks)");
         _disposed = true;

@@ -110,11 +110,22 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             throw new RedoException(path.IsDirectory
                 ? $"cannot replace directory {TreePath.Quote(path.AsString().TrimEnd('/'))} by non-directory: {source}"
                 : $"cannot replace non-directory {TreePath.Quote(path.AsString())} by directory: {source}");
-        var managedSource = ManagedPaths.ToManaged(source, RootPath, FileSystem, allowTemporary: true)
-            ?? throw new RedoException($"source is not in the working tree: {source}");
+        TreePath? managedSource;
+        try
+        {
+            managedSource = ManagedPaths.ToManaged(source, RootPath, FileSystem, allowTemporary: true);
+        }
+        catch (WorkingTreePathException e)
+        {
+            throw new RedoException($"source is not in the working tree: {source}\n  | reason: {e.Message}");
+        }
+        if (managedSource is null)
+            throw new RedoException($"source is not in the working tree: {source}");
         var managedPath = ManagedPaths.ToManaged(path, RootPath, FileSystem)!;
         if (managedSource == managedPath)
             throw new RedoException($"cannot replace a path by itself: {path}");
+        if (!FileSystem.Lstat(NativePathOf(managedSource).TrimEnd('/')).Exists)
+            throw new RedoException($"replacement does not exist: {source}");
 
         var destination = NativePathOf(managedPath);
         var from = NativePathOf(managedSource);

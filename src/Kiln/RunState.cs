@@ -20,6 +20,9 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public long StartTimestamp { get; } = startTimestamp;
 
+    /// <summary>Start of the run, nanoseconds since the Unix epoch (UTC), as recorded in the run-database.</summary>
+    public long StartNs { get; init; }
+
     public int InstanceCount;
 
     public int RedoCount;

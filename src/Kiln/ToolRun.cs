@@ -18,6 +18,7 @@ internal static class ToolRun
 
     public static StartedRun<T> Start<T>(Context context, T tool, bool forceRedo) where T : Tool<T>
     {
+        Context.CheckNotInRedo("a tool instance cannot be started in a redo");
         var run = context.Run;
         var fs = run.FileSystem;
         var root = context.RootPath;
@@ -40,7 +41,7 @@ internal static class ToolRun
 
         if (run.PendingByInstance.TryGetValue(instanceId, out var previous) && !previous.IsCompleted)
         {
-            log.Inform($"wait for last redo of tool instance {instanceId} to complete", levels.RedoPreparation);
+            log.Inform($"wait for last redo of tool instance {instanceId} to complete", levels.RunSerialization);
             try
             {
                 previous.GetAwaiter().GetResult();
@@ -170,6 +171,7 @@ internal static class ToolRun
         var startNs = run.ElapsedNs;
         var scheduled = context.Scheduler.Schedule(async () =>
         {
+            Context.MarkRedoFlow();
             try
             {
                 var result = await RedoAsync(context, descriptor, tool, instanceId, reason, explicitInputs, previousNonExplicit, outputs, envDigest, identity, nonExplicitEnv, startNs).ConfigureAwait(false);

@@ -12,7 +12,7 @@ public static class ToolStart
     /// </summary>
     /// <param name="tool">The tool instance.</param>
     /// <param name="forceRedo">Redo even when nothing changed.</param>
-    /// <exception cref="ContextException">No context is active.</exception>
+    /// <exception cref="ContextException">No context is active, or called in a redo.</exception>
     /// <exception cref="DependencyException">The instance's dependencies are invalid.</exception>
     public static StartedRun<T> Start<T>(this T tool, bool forceRedo = false) where T : Tool<T>
     {

@@ -21,6 +21,12 @@ public sealed class WorkingTreeFixture : IDisposable
     /// <summary>Enters a root context on this working tree.</summary>
     public Context Enter(int maxParallelRedoCount = 1) => new(maxParallelRedoCount, Configuration, Root);
 
+    /// <summary>Enters a root context on this working tree with other settings.</summary>
+    public Context Enter(Configuration configuration, int maxParallelRedoCount = 1) => new(maxParallelRedoCount, configuration, Root);
+
+    /// <summary>The root as the engine quotes it in messages: absolute, ending in <c>/</c>.</summary>
+    public string QuotedRoot => "'" + Root + "/'";
+
     public string PathOf(string relative) => Path.Combine(Root, relative);
 
     public void Write(string relative, string content)
