@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Kiln.Paths;
 using Kiln.Rebuild;
+using Kiln.Scheduling;
 using Kiln.Tools;
 using Kiln.WorkingTree;
 
@@ -21,18 +22,23 @@ public static class Breakdown
         for (var i = 0; i < 3; i++)
             tree.Build(); // warm up: JIT, page cache, SQLite cache
 
-        var rows = new List<(string Step, double UsPerInstance)>();
+        var rows = new List<(string Step, double WallUs, double CpuUs, long Bytes)>();
         void Step(string name, Context context, Action<Context, CopyTool> action)
         {
-            var best = double.MaxValue;
+            double wall = double.MaxValue, cpu = double.MaxValue;
+            var bytes = long.MaxValue;
             for (var r = 0; r < rounds; r++)
             {
+                var bytes0 = GC.GetAllocatedBytesForCurrentThread();
+                var cpu0 = ThreadCpu.Nanoseconds();
                 var sw = Stopwatch.StartNew();
                 foreach (var t in tools)
                     action(context, t);
-                best = Math.Min(best, sw.Elapsed.TotalMicroseconds / tools.Length);
+                wall = Math.Min(wall, sw.Elapsed.TotalMicroseconds / tools.Length);
+                cpu = Math.Min(cpu, (ThreadCpu.Nanoseconds() - cpu0) / 1000.0 / tools.Length);
+                bytes = Math.Min(bytes, (GC.GetAllocatedBytesForCurrentThread() - bytes0) / tools.Length);
             }
-            rows.Add((name, best));
+            rows.Add((name, wall, cpu, bytes));
         }
 
         using (var context = new Context(1, tree.Configuration, tree.Root))
@@ -49,13 +55,17 @@ public static class Breakdown
 
             Step("whole Start() (no redo)", context, (c, t) => ToolRun.Start(c, t, false));
             Step("ToolDescriptor.For + Validate", context, (c, t) => ToolDescriptor.For(t.GetType()).Validate(t));
-            Step("ToolDefinitions.IdentityOf", context, (c, t) => ToolDefinitions.IdentityOf(t.GetType(), run.DefinitionDigests));
+            Step("ToolDefinitions.IdentityOf (uncached)", context, (c, t) => ToolDefinitions.IdentityOf(t.GetType(), run.DefinitionDigests));
+            Step("identity from the run's cache", context, (c, t) => run.Identities.TryGetValue(t.GetType(), out _));
             Step("Fingerprint (all)", context, (c, t) => descriptor.Fingerprint(t));
             Step("Fingerprint (dependencies only)", context, (c, t) => descriptor.Fingerprint(t, dependenciesOnly: true));
+            Step("Fingerprints (both from one encoding)", context, (c, t) => descriptor.Fingerprints(t));
             var fp = tools.ToDictionary(t => t, t => (descriptor.Fingerprint(t), descriptor.Fingerprint(t, true)));
             var realKey = ToolDefinitions.IdentityOf(typeof(CopyTool), run.DefinitionDigests).Key;
             Step("RunDatabase.GetOrRegisterInstance (SELECT)", context, (c, t) => run.Database.GetOrRegisterInstance(
                 realKey + "|" + PlatformId(), fp[t].Item1, fp[t].Item2));
+            var keyOfRun = run.Identities[typeof(CopyTool)].ToolKey;
+            Step("RunDatabase.LookUpInstance (1 SELECT)", context, (c, t) => run.Database.LookUpInstance(keyOfRun, fp[t].Item1, fp[t].Item2));
             Step("log.Cluster enter + leave (suppressed)", context, (c, t) =>
             {
                 using (log.Cluster("explicit input dependencies", levels.RedoNecessityCheck, isProgress: true, withTime: true))
@@ -100,22 +110,62 @@ public static class Breakdown
             exit = Math.Min(exit, sw.Elapsed.TotalMicroseconds);
         }
 
+        // The same, step by step (as Context.EnterRoot and Context.LeaveRoot do them).
+        var fs = PosixFileSystem.Instance;
+        var rootNative = tree.Root.EndsWith('/') ? tree.Root : tree.Root + "/";
+        var parts = new Dictionary<string, double>(StringComparer.Ordinal);
+        void Part(string name, long startTimestamp)
+        {
+            var us = Stopwatch.GetElapsedTime(startTimestamp).TotalMicroseconds;
+            parts[name] = parts.TryGetValue(name, out var best) ? Math.Min(best, us) : us;
+        }
+        for (var r = 0; r < rounds; r++)
+        {
+            var t0 = Stopwatch.GetTimestamp();
+            var management = ManagementTree.Enter(fs, rootNative);
+            Part("entry: ManagementTree.Enter (lock, t/, probe)", t0);
+            t0 = Stopwatch.GetTimestamp();
+            var startNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L;
+            var database = Store.RunDatabase.Open(management.RunDatabaseNative, startNs, startNs - (30L * 86400 * 1_000_000_000));
+            Part("entry: RunDatabase.Open (WAL, migrate, forget, insert run)", t0);
+            t0 = Stopwatch.GetTimestamp();
+            var state = new RunState(fs, management, database, tree.Configuration, SystemProcessRunner.Instance, 0);
+            Part("entry: RunState (environment, PATH)", t0);
+            t0 = Stopwatch.GetTimestamp();
+            var timeBefore = management.WorkingTreeTimeNs();
+            database.FinishRun(0, 0, 0);
+            Part("exit: working-tree time + FinishRun", t0);
+            t0 = Stopwatch.GetTimestamp();
+            database.Commit();
+            Part("exit: RunDatabase.Commit", t0);
+            t0 = Stopwatch.GetTimestamp();
+            management.WaitForWorkingTreeTimeToAdvance(timeBefore, TimeProvider.System, TimeSpan.FromSeconds(10));
+            Part("exit: wait for working-tree time to advance", t0);
+            t0 = Stopwatch.GetTimestamp();
+            database.Dispose();
+            management.Dispose();
+            Part("exit: close database, remove t/, unlock", t0);
+            GC.KeepAlive(state);
+        }
+
         // A whole run, wall and CPU time.
         double wall = double.MaxValue, cpu = double.MaxValue;
         for (var r = 0; r < rounds; r++)
         {
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+            var cpu0 = ThreadCpu.Nanoseconds();
             var sw = Stopwatch.StartNew();
             tree.Build();
             wall = Math.Min(wall, sw.Elapsed.TotalMicroseconds);
-            cpu = Math.Min(cpu, (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMicroseconds);
+            cpu = Math.Min(cpu, (ThreadCpu.Nanoseconds() - cpu0) / 1000.0);
         }
 
-        Console.WriteLine($"no-op run breakdown, {instanceCount} instances, best of {rounds} rounds, µs per instance:");
-        foreach (var (step, us) in rows)
-            Console.WriteLine($"  {step,-46} {us,9:F2}");
-        Console.WriteLine($"root context entry: {enter / 1000:F2} ms; exit: {exit / 1000:F2} ms");
-        Console.WriteLine($"whole run: {wall / 1000:F1} ms wall ({wall / instanceCount:F2} µs/instance), {cpu / 1000:F1} ms CPU");
+        Console.WriteLine($"no-op run breakdown, {instanceCount} instances, best of {rounds} rounds, per instance: µs wall, µs thread CPU, bytes allocated:");
+        foreach (var (step, wallUs, cpuUs, bytes) in rows)
+            Console.WriteLine($"  {step,-46} {wallUs,9:F2} {cpuUs,9:F2} {bytes,7}");
+        Console.WriteLine($"root context entry: {enter / 1000:F2} ms; exit: {exit / 1000:F2} ms; of which, best of {rounds}:");
+        foreach (var (part, us) in parts)
+            Console.WriteLine($"  {part,-60} {us / 1000,7:F2} ms");
+        Console.WriteLine($"whole run: {wall / 1000:F1} ms wall ({wall / instanceCount:F2} µs/instance), {cpu / 1000:F1} ms thread CPU ({cpu / instanceCount:F2} µs/instance)");
     }
 
     private static string PlatformId() => $"kiln {typeof(ToolRun).Assembly.GetName().Version} on .NET {Environment.Version}";
