@@ -6,7 +6,8 @@ namespace Kiln.Benchmarks;
 /// <summary>
 /// Entry point: <c>dotnet run -c Release --project benchmarks/Kiln.Benchmarks -- --filter '*'</c> runs the
 /// BenchmarkDotNet benchmarks; <c>-- breakdown [instances] [rounds]</c> prints where a no-op run's time goes;
-/// <c>-- loop [instances] [runs]</c> only runs no-op builds (for a profiler).
+/// <c>-- loop [instances] [runs]</c> only runs no-op builds (for a profiler); <c>-- empty-runs [instances] [runs]</c>
+/// prints the root context's entry and exit times and the WAL's size every 25 runs.
 /// </summary>
 public static class Program
 {
@@ -17,6 +18,29 @@ public static class Program
             Breakdown.Run(
                 args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000,
                 args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+        if (args.Length > 0 && args[0] == "empty-runs")
+        {
+            // Root context entry and exit over many runs, with the size of the WAL: does a run's fixed cost grow?
+            using var tree = new BenchTree(args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0);
+            var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 400;
+            var wal = Path.Combine(tree.Root, ".kiln", "runs-1.sqlite-wal");
+            double enter = 0, exit = 0;
+            for (var i = 1; i <= runs; i++)
+            {
+                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                var context = new Context(1, tree.Configuration, tree.Root);
+                enter += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                context.Dispose();
+                exit += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
+                if (i % 25 == 0)
+                {
+                    Console.WriteLine($"runs {i - 24,4}-{i,4}: entry {enter / 25:F2} ms, exit {exit / 25:F2} ms, WAL {(File.Exists(wal) ? new FileInfo(wal).Length / 1024 : 0)} KiB");
+                    enter = exit = 0;
+                }
+            }
             return;
         }
         if (args.Length > 0 && args[0] == "loop")
