@@ -149,14 +149,16 @@ public static class Breakdown
         }
 
         // A whole run, wall and CPU time.
-        double wall = double.MaxValue, cpu = double.MaxValue;
+        double wall = double.MaxValue, cpu = double.MaxValue, queued = double.MaxValue;
         for (var r = 0; r < rounds; r++)
         {
+            var queued0 = ThreadCpu.RunQueueDelayNanoseconds();
             var cpu0 = ThreadCpu.Nanoseconds();
             var sw = Stopwatch.StartNew();
             tree.Build();
             wall = Math.Min(wall, sw.Elapsed.TotalMicroseconds);
             cpu = Math.Min(cpu, (ThreadCpu.Nanoseconds() - cpu0) / 1000.0);
+            queued = Math.Min(queued, (ThreadCpu.RunQueueDelayNanoseconds() - queued0) / 1000.0);
         }
 
         Console.WriteLine($"no-op run breakdown, {instanceCount} instances, best of {rounds} rounds, per instance: µs wall, µs thread CPU, bytes allocated:");
@@ -165,7 +167,7 @@ public static class Breakdown
         Console.WriteLine($"root context entry: {enter / 1000:F2} ms; exit: {exit / 1000:F2} ms; of which, best of {rounds}:");
         foreach (var (part, us) in parts)
             Console.WriteLine($"  {part,-60} {us / 1000,7:F2} ms");
-        Console.WriteLine($"whole run: {wall / 1000:F1} ms wall ({wall / instanceCount:F2} µs/instance), {cpu / 1000:F1} ms thread CPU ({cpu / instanceCount:F2} µs/instance)");
+        Console.WriteLine($"whole run: {wall / 1000:F1} ms wall ({wall / instanceCount:F2} µs/instance), {cpu / 1000:F1} ms thread CPU ({cpu / instanceCount:F2} µs/instance), {queued / 1000:F1} ms waiting for a CPU (best of each)");
     }
 
     private static string PlatformId() => $"kiln {typeof(ToolRun).Assembly.GetName().Version} on .NET {Environment.Version}";
