@@ -1,5 +1,6 @@
 using Kiln.Paths;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Kiln.Store;
 
@@ -12,8 +13,9 @@ namespace Kiln.Store;
 /// Why SQLite: one file, atomic transactions, crash-safe (a killed run loses at most its uncommitted redos,
 /// which are then redone), indexed prefix queries for "every input under this output", and a maintained
 /// library (Microsoft.Data.Sqlite) — the choice dlb made for the same reasons. WAL journal with
-/// <c>synchronous=NORMAL</c>; one transaction per run, committed at the end (and every 2000 stores), so the
-/// cost per tool instance is a few prepared-statement executions.
+/// <c>synchronous=NORMAL</c>, kept when closing (checkpointed and truncated only when over 1 MiB); one transaction
+/// per run, committed at the end (and every 2000 stores), so the cost of an up-to-date tool instance is one
+/// prepared statement.
 /// </para>
 /// <para>Schema version 1 (file <c>.kiln/runs-1.sqlite</c>; see also docs/run-database.md):</para>
 /// <code>
@@ -36,19 +38,23 @@ namespace Kiln.Store;
 /// (<c>a/b</c> → <c>a/b/</c>, <c>a/b/</c> → <c>a/b/</c>), so "every path under output o" is the index range
 /// [<c>o/</c>, <c>o0</c>) ('0' follows '/'). <c>memo</c> is <see cref="FileMemo.Encode"/>.
 /// Forgetting: at open, runs older than the dependency age are deleted, and with them the traces last written
-/// by them, so every tool instance is redone at least once per dependency age.
+/// by them, so every tool instance is redone at least once per dependency age (the cascade runs only when a run
+/// was deleted).
 /// </para>
 /// </remarks>
 internal sealed class RunDatabase : IDisposable
 {
     public const int SchemaVersion = 1;
     private const int CommitEvery = 2000;
+    private const int NoCheckpointOnClose = 1006; // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
+    private const long CheckpointWalBytes = 1 << 20;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
     private SqliteTransaction? _transaction;
     private int _uncommitted;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private sqlite3_stmt? _lookUp;
 
     private RunDatabase(SqliteConnection connection, string path)
     {
@@ -74,6 +80,9 @@ internal sealed class RunDatabase : IDisposable
         {
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
             connection.Open();
+            // Closing leaves the WAL for the next run instead of checkpointing it (a few fsyncs: most of a no-op
+            // run's fixed cost); SQLite still checkpoints when a commit finds the WAL over 1000 pages.
+            raw.sqlite3_db_config(connection.Handle, NoCheckpointOnClose, 1, out _);
             var db = new RunDatabase(connection, path);
             db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;");
             db.Migrate();
@@ -125,14 +134,18 @@ internal sealed class RunDatabase : IDisposable
 
     private void Forget(long forgetBeforeNs)
     {
+        // Rows lose their run only when runs are deleted, and the cascade scans whole tables (milliseconds for
+        // 10 000 instances): it runs only when a run was forgotten. Instances registered without a successful redo
+        // stay until then (harmless: found again by their key).
+        if (Execute("DELETE FROM Run WHERE start_ns < $t", ("$t", forgetBeforeNs)) == 0)
+            return;
         Execute(
             """
-            DELETE FROM Run WHERE start_ns < $t;
             DELETE FROM Redo WHERE run_id NOT IN (SELECT run_id FROM Run);
             DELETE FROM Input WHERE tool_inst_id IN (SELECT tool_inst_id FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run));
             DELETE FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run);
             DELETE FROM ToolInst WHERE tool_inst_id NOT IN (SELECT tool_inst_id FROM RedoState);
-            """, ("$t", forgetBeforeNs));
+            """);
     }
 
     /// <summary>Encodes a managed-tree path for the <c>path</c> column.</summary>
@@ -168,6 +181,71 @@ internal sealed class RunDatabase : IDisposable
             return (long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
                 ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!;
         }
+    }
+
+    /// <summary>
+    /// <see cref="GetOrRegisterInstance"/> and <see cref="LoadTrace"/> in one statement (the no-op path of a start):
+    /// the id of the tool instance, registering it when new, and the trace of its last successful redo or null.
+    /// </summary>
+    public (long InstanceId, Trace? Trace) LookUpInstance(string toolKey, byte[] fingerprint, byte[] dependencyFingerprint)
+    {
+        lock (_gate)
+        {
+            // Straight through SQLitePCL (a statement prepared once, bound and stepped): the ADO.NET command and
+            // reader cost more than the query itself on this path, which every start of an up-to-date instance takes.
+            var db = _connection.Handle!;
+            if (_lookUp is null)
+            {
+                Check(raw.sqlite3_prepare_v3(db,
+                    "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, i.path, i.is_explicit, i.memo " +
+                    "FROM ToolInst t LEFT JOIN RedoState s ON s.tool_inst_id=t.tool_inst_id LEFT JOIN Input i ON i.tool_inst_id=s.tool_inst_id " +
+                    "WHERE t.tool_key=?1 AND t.fingerprint=?2", raw.SQLITE_PREPARE_PERSISTENT, out var statement, out _));
+                _lookUp = statement;
+            }
+            var lookUp = _lookUp;
+            try
+            {
+                Check(raw.sqlite3_bind_text(lookUp, 1, toolKey));
+                Check(raw.sqlite3_bind_blob(lookUp, 2, fingerprint));
+                var rc = raw.sqlite3_step(lookUp);
+                if (rc == raw.SQLITE_ROW)
+                {
+                    var id = raw.sqlite3_column_int64(lookUp, 0);
+                    if (raw.sqlite3_column_type(lookUp, 1) == raw.SQLITE_NULL)
+                        return (id, null);
+                    var requested = raw.sqlite3_column_int64(lookUp, 1) != 0;
+                    var env = raw.sqlite3_column_blob(lookUp, 2).ToArray();
+                    var definition = raw.sqlite3_column_blob(lookUp, 3).ToArray();
+                    var inputs = new List<TracedInput>();
+                    for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(lookUp))
+                    {
+                        if (raw.sqlite3_column_type(lookUp, 4) == raw.SQLITE_NULL)
+                            continue;
+                        inputs.Add(new TracedInput(
+                            raw.sqlite3_column_text(lookUp, 4).utf8_to_string(),
+                            raw.sqlite3_column_int64(lookUp, 5) != 0,
+                            raw.sqlite3_column_type(lookUp, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_blob(lookUp, 6).ToArray()));
+                    }
+                    if (rc != raw.SQLITE_DONE)
+                        Check(rc);
+                    return (id, new Trace(requested, env, definition, inputs));
+                }
+                if (rc != raw.SQLITE_DONE)
+                    Check(rc);
+            }
+            finally
+            {
+                raw.sqlite3_reset(lookUp);
+            }
+            return ((long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
+                ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!, null);
+        }
+    }
+
+    private void Check(int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
     }
 
     /// <summary>Whether another instance with the same tool and explicit dependencies (but other parameters) has a known redo.</summary>
@@ -360,9 +438,31 @@ internal sealed class RunDatabase : IDisposable
             foreach (var command in _commands.Values)
                 command.Dispose();
             _commands.Clear();
+            _lookUp?.Dispose();
+            _lookUp = null;
             _transaction?.Dispose();
             _transaction = null;
+            CheckpointIfLarge();
             _connection.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closing does not checkpoint (see <see cref="Open"/>), and the next open reads the whole WAL to rebuild its
+    /// index: a WAL over <see cref="CheckpointWalBytes"/> is checkpointed and truncated here, so a run that wrote
+    /// much pays the checkpoint, and a no-op run only every few hundred runs.
+    /// </summary>
+    private void CheckpointIfLarge()
+    {
+        try
+        {
+            var wal = new FileInfo(Path + "-wal");
+            if (wal.Exists && wal.Length > CheckpointWalBytes)
+                Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // Only a cost: the next open reads a longer WAL.
         }
     }
 
@@ -384,14 +484,14 @@ internal sealed class RunDatabase : IDisposable
         return command;
     }
 
-    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    private int Execute(string sql, params (string Name, object Value)[] parameters)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = _transaction;
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     private T Scalar<T>(string sql, params (string Name, object Value)[] parameters)
