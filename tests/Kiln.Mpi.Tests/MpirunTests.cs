@@ -270,7 +270,9 @@ public sealed class MpirunTests
         var run = Mpirun.Start(flavour, 2, ["info"], new Dictionary<string, string> { ["KILN_MPI_LIBRARY"] = library });
         Assert.False(run.HitTheHardLimit, "mpirun hung: " + run);
         Assert.NotEqual(0, run.Status);
-        Assert.Equal(2, run.Lines.Count);
+        // Open MPI's mpirun kills the remaining ranks as soon as one exits non-zero, so under load the other rank
+        // may be gone before it reports: at least one rank reports, and every report is the one clear line.
+        Assert.InRange(run.Lines.Count, 1, 2);
         Assert.All(run.Lines, l => Assert.StartsWith(expected, S(l, "error"), StringComparison.Ordinal));
         Assert.All(run.Lines, l => Assert.DoesNotContain('\n', S(l, "error")));
     }
