@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Text;
 using System.Text.Json;
 using Kiln.Tools;
 
@@ -23,7 +22,6 @@ internal sealed class RunRecords
 
     private readonly ConcurrentQueue<(long Order, CompilationEntry Entry)> _compilations = new();
     private readonly ConcurrentQueue<(string Tool, string Reason, long StartNs, long DurationNs, bool Failed)> _redos = new();
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private long _order;
 
     public void AddCompilation(CompilationEntry entry) => _compilations.Enqueue((Interlocked.Increment(ref _order), entry));
@@ -32,21 +30,41 @@ internal sealed class RunRecords
         _redos.Enqueue((tool, reason, startNs, durationNs, failed));
 
     /// <summary>Writes both files into <paramref name="managementDirectory"/> (<c>.kiln/</c>).</summary>
+    /// <remarks>
+    /// Written with <see cref="Utf8JsonWriter"/>, not the reflection-based serializer: build scripts may run as
+    /// file-based apps, which are trimmed and have reflection-based JSON serialization disabled.
+    /// </remarks>
     public void Write(WorkingTree.IFileSystem fs, string managementDirectory)
     {
         if (!_compilations.IsEmpty)
         {
-            var entries = _compilations.OrderBy(c => c.Order).Select(c => c.Entry)
-                .Select(e => new Dictionary<string, object> { ["directory"] = e.Directory, ["arguments"] = e.Arguments, ["file"] = e.File, ["output"] = e.Output });
-            WriteAtomically(fs, Path.Combine(managementDirectory, CompilationDatabaseName), JsonSerializer.Serialize(entries, Indented));
+            var entries = _compilations.OrderBy(c => c.Order).Select(c => c.Entry).ToList();
+            WriteAtomically(fs, Path.Combine(managementDirectory, CompilationDatabaseName), Json(indented: true, json =>
+            {
+                json.WriteStartArray();
+                foreach (var e in entries)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("directory", e.Directory);
+                    json.WriteStartArray("arguments");
+                    foreach (var a in e.Arguments)
+                        json.WriteStringValue(a);
+                    json.WriteEndArray();
+                    json.WriteString("file", e.File);
+                    json.WriteString("output", e.Output);
+                    json.WriteEndObject();
+                }
+                json.WriteEndArray();
+            }));
         }
-        WriteAtomically(fs, Path.Combine(managementDirectory, TraceName), TraceJson());
+        WriteAtomically(fs, Path.Combine(managementDirectory, TraceName), Json(indented: false, WriteTrace));
     }
 
-    private string TraceJson()
+    private void WriteTrace(Utf8JsonWriter json)
     {
         var laneEnds = new List<long>();
-        var events = new List<Dictionary<string, object>>();
+        json.WriteStartObject();
+        json.WriteStartArray("traceEvents");
         foreach (var redo in _redos.OrderBy(r => r.StartNs))
         {
             var lane = laneEnds.FindIndex(end => end <= redo.StartNs);
@@ -56,25 +74,36 @@ internal sealed class RunRecords
                 laneEnds.Add(0);
             }
             laneEnds[lane] = redo.StartNs + redo.DurationNs;
-            events.Add(new Dictionary<string, object>
-            {
-                ["name"] = redo.Tool,
-                ["cat"] = redo.Failed ? "redo,failed" : "redo",
-                ["ph"] = "X",
-                ["ts"] = redo.StartNs / 1000.0,
-                ["dur"] = redo.DurationNs / 1000.0,
-                ["pid"] = 1,
-                ["tid"] = lane + 1,
-                ["args"] = new Dictionary<string, string> { ["reason"] = redo.Reason },
-            });
+            json.WriteStartObject();
+            json.WriteString("name", redo.Tool);
+            json.WriteString("cat", redo.Failed ? "redo,failed" : "redo");
+            json.WriteString("ph", "X");
+            json.WriteNumber("ts", redo.StartNs / 1000.0);
+            json.WriteNumber("dur", redo.DurationNs / 1000.0);
+            json.WriteNumber("pid", 1);
+            json.WriteNumber("tid", lane + 1);
+            json.WriteStartObject("args");
+            json.WriteString("reason", redo.Reason);
+            json.WriteEndObject();
+            json.WriteEndObject();
         }
-        return JsonSerializer.Serialize(new Dictionary<string, object> { ["traceEvents"] = events, ["displayTimeUnit"] = "ms" });
+        json.WriteEndArray();
+        json.WriteString("displayTimeUnit", "ms");
+        json.WriteEndObject();
     }
 
-    private static void WriteAtomically(WorkingTree.IFileSystem fs, string path, string text)
+    private static byte[] Json(bool indented, Action<Utf8JsonWriter> write)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(json);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static void WriteAtomically(WorkingTree.IFileSystem fs, string path, byte[] content)
     {
         var temporary = path + ".tmp";
-        fs.WriteAllBytes(temporary, Encoding.UTF8.GetBytes(text));
+        fs.WriteAllBytes(temporary, content);
         fs.Rename(temporary, path);
     }
 }
