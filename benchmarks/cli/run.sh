@@ -46,13 +46,19 @@ cd "$tree"
 "$kiln" build >/dev/null 2>&1
 dotnet run build.cs -- "$tree" >/dev/null 2>&1
 
-hyperfine -N --warmup 3 --runs "$runs" --export-markdown "$work/cached.md" "$kiln build" >/dev/null
-hyperfine --warmup 1 --runs "$(( runs / 4 > 3 ? runs / 4 : 3 ))" --export-markdown "$work/edited.md" \
+hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/cached.json" "$kiln build" >/dev/null
+hyperfine --warmup 1 --runs "$(( runs / 4 > 3 ? runs / 4 : 3 ))" --export-json "$work/edited.json" \
     --prepare "echo '// edit '\$RANDOM\$RANDOM >> build.cs" "$kiln build" >/dev/null
-hyperfine -N --warmup 2 --runs "$(( runs / 4 > 3 ? runs / 4 : 3 ))" --export-markdown "$work/dotnet-run.md" "dotnet run build.cs -- $tree" >/dev/null
+hyperfine -N --warmup 2 --runs "$(( runs / 4 > 3 ? runs / 4 : 3 ))" --export-json "$work/dotnet-run.json" "dotnet run build.cs -- $tree" >/dev/null
 
-echo "| scenario | command | mean | ± |"
-echo "|---|---|---|---|"
-for f in cached edited dotnet-run; do
-    tail -n 1 "$work/$f.md" | awk -F'|' -v s="$f" '{ printf "| %s | %s | %s ms | %s ms |\n", s, $2, $3, $4 }'
-done
+python3 - "$work" <<'PY'
+import json, sys, os
+work = sys.argv[1]
+targets = {"cached": "<= 150 ms", "edited": "<= 1500 ms", "dotnet-run": "(peer)"}
+print("| scenario | median | mean ± σ | min | target |")
+print("|---|---|---|---|---|")
+for name in ("cached", "edited", "dotnet-run"):
+    r = json.load(open(os.path.join(work, name + ".json")))["results"][0]
+    ms = lambda v: f"{v * 1000:.0f} ms"
+    print(f"| {name} | {ms(r['median'])} | {ms(r['mean'])} ± {ms(r['stddev'] or 0)} | {ms(r['min'])} | {targets[name]} |")
+PY
