@@ -163,7 +163,8 @@ public sealed class JitCompiler
             catch (JitCompileException e)
             {
                 var seconds = e.Data["compile-seconds"] is double s ? s : 0;
-                StatisticsStore.Add(layout, PendingStatistics.Drain(layout).Add(new CacheStatistics(0, 1, 1, 1, seconds, 0, corrupt ? 1 : 0, 0)));
+                PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 1, seconds, 0, corrupt ? 1 : 0, 0));
+                PendingStatistics.ScheduleFlush();
                 throw;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -172,8 +173,8 @@ public sealed class JitCompiler
             }
             var library = new JitLibrary(built.LibraryPath, signature, built.Manifest.Key, built.Handle, dependencies, wasBuilt: true);
             _byKey[cacheDir + "\u0001" + library.Key] = library;
-            StatisticsStore.Add(layout, PendingStatistics.Drain(layout).Add(
-                new CacheStatistics(0, 1, 1, 0, built.CompileSeconds, built.Manifest.LibrarySize, corrupt ? 1 : 0, 0)));
+            PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 0, built.CompileSeconds, built.Manifest.LibrarySize, corrupt ? 1 : 0, 0));
+            PendingStatistics.ScheduleFlush();
             lease.Complete(new BuildOutcome(true, library.Key, library.Path, null));
             if (_maxBytes is long max)
                 _ = JitCache.Open(cacheDir).Evict(max, null, _time);

@@ -15,6 +15,10 @@ namespace Kiln.Toolchain;
 /// <param name="ModifiedNanoseconds">Modification time, nanoseconds since the Unix epoch.</param>
 public sealed partial record FileStamp(string Path, ulong Device, ulong Inode, long Size, long ModifiedNanoseconds)
 {
+    /// <summary>Inode change time (ctime), nanoseconds since the Unix epoch; 0 where the platform does not tell. Every
+    /// write, truncation, rename or permission change sets it, and no ordinary call can set it back.</summary>
+    public long ChangedNanoseconds { get; init; }
+
     /// <summary>Stats <paramref name="path"/>.</summary>
     /// <param name="path">An existing file.</param>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
@@ -25,6 +29,7 @@ public sealed partial record FileStamp(string Path, ulong Device, ulong Inode, l
             throw new FileNotFoundException($"cannot stat '{path}': no such file", path);
         var mtimeNs = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100;
         ulong dev = 0, ino = 0;
+        long ctimeNs = 0;
         if (OperatingSystem.IsLinux())
         {
             // struct stat begins with st_dev and st_ino (both 64-bit) on every 64-bit Linux ABI glibc supports.
@@ -33,9 +38,11 @@ public sealed partial record FileStamp(string Path, ulong Device, ulong Inode, l
             {
                 dev = MemoryMarshal.Read<ulong>(buffer);
                 ino = MemoryMarshal.Read<ulong>(buffer[8..]);
+                // st_ctim (tv_sec, tv_nsec) is at offset 104 in both the x86-64 and the generic (aarch64) layout.
+                ctimeNs = MemoryMarshal.Read<long>(buffer[104..]) * 1_000_000_000 + MemoryMarshal.Read<long>(buffer[112..]);
             }
         }
-        return new FileStamp(info.FullName, dev, ino, info.Length, mtimeNs);
+        return new FileStamp(info.FullName, dev, ino, info.Length, mtimeNs) { ChangedNanoseconds = ctimeNs };
     }
 
     /// <summary>One line: <c>path|dev|ino|size|mtime-ns</c>.</summary>

@@ -25,6 +25,21 @@ public sealed class FileStampTests
     }
 
     [Fact]
+    public void Writing_a_file_in_place_advances_its_change_time()
+    {
+        using var dir = new TempDirectory();
+        var f = dir.File("x", "abc");
+        var before = FileStamp.Of(f);
+        Assert.True(before.ChangedNanoseconds > 0);
+        Thread.Sleep(20);
+        using (var s = new FileStream(f, FileMode.Open, FileAccess.Write))
+            s.Write("z"u8);
+        var after = FileStamp.Of(f);
+        Assert.Equal(before.Inode, after.Inode);
+        Assert.True(after.ChangedNanoseconds > before.ChangedNanoseconds);
+    }
+
+    [Fact]
     public void A_missing_file_raises_file_not_found()
     {
         Assert.Throws<FileNotFoundException>(() => FileStamp.Of("/nonexistent/kiln/x"));

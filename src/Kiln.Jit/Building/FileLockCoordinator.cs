@@ -5,8 +5,8 @@ namespace Kiln.Jit.Building;
 
 /// <summary>
 /// The default coordinator: one <c>flock(2)</c> per base key on <c>locks/B.lock</c>. The kernel releases the lock when
-/// the holder dies (even by SIGKILL), so there is no stale lock to break. The holder writes <c>locks/B.owner</c> (host,
-/// pid, start time) for messages. Waiters poll with exponential back-off from 1 ms to 50 ms, so they take over within
+/// the holder dies (even by SIGKILL), so there is no stale lock to break. The holder writes its host, pid, start time
+/// and signature into the lock file itself (through its descriptor; the content only serves messages). Waiters poll with exponential back-off from 1 ms to 50 ms, so they take over within
 /// about 50 ms of the holder's death, and give up after the claim's timeout naming the holder.
 /// Lock files are never deleted while the cache is in use (deleting a flock file lets two holders coexist).
 /// </summary>
@@ -49,7 +49,7 @@ public sealed class FileLockCoordinator : IBuildCoordinator
             {
                 Posix.CloseFd(fd);
                 throw new JitLockTimeoutException(
-                    $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(layout.OwnerPath(claim.BaseKey))}; wait longer (JitRequest.LockTimeout) or stop that process");
+                    $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(lockPath)}; wait longer (JitRequest.LockTimeout) or stop that process");
             }
             try
             {
@@ -62,31 +62,22 @@ public sealed class FileLockCoordinator : IBuildCoordinator
             }
             delay = TimeSpan.FromMilliseconds(Math.Min(50, delay.TotalMilliseconds * 2));
         }
-        try
-        {
-            layout.WriteAtomically(layout.OwnerPath(claim.BaseKey), string.Create(CultureInfo.InvariantCulture,
-                $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n"));
-        }
-        catch (IOException)
-        {
-            // The owner record only improves messages.
-        }
+        Posix.Overwrite(fd, System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+            $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n")));
         return new Lease(fd);
     }
 
-    internal static string DescribeOwner(string ownerPath)
+    internal static string DescribeOwner(string lockPath)
     {
-        try
+        var text = Posix.ReadSmallFile(lockPath);
+        if (string.IsNullOrEmpty(text))
+            return "an unknown process";
         {
-            var fields = File.ReadAllLines(ownerPath).Select(l => l.Split(' ', 2)).Where(p => p.Length == 2)
+            var fields = text.Split('\n').Select(l => l.Split(' ', 2)).Where(p => p.Length == 2)
                 .ToDictionary(p => p[0], p => p[1], StringComparer.Ordinal);
             var since = fields.TryGetValue("since-unix-ms", out var ms) && long.TryParse(ms, CultureInfo.InvariantCulture, out var v)
                 ? DateTimeOffset.FromUnixTimeMilliseconds(v).ToString("u", CultureInfo.InvariantCulture) : "?";
             return $"host {fields.GetValueOrDefault("host", "?")} pid {fields.GetValueOrDefault("pid", "?")} since {since}";
-        }
-        catch (IOException)
-        {
-            return "an unknown process";
         }
     }
 

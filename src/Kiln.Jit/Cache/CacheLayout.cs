@@ -10,7 +10,7 @@ namespace Kiln.Jit.Cache;
 /// log/K.txt                  compile command, then the compiler output
 /// manifest/K.txt             key inputs, library size + SHA-256, headers read + hashes, dependencies
 /// keys/B                     pointer: base key B (everything but header contents) -> current K
-/// locks/B.lock, B.owner      per-key flock file; holder's host, pid and start time
+/// locks/B.lock               per-key flock file, holding the holder's host, pid and start time
 /// failures/B.txt             recorded compile failure (fail-fast for other processes)
 /// failures/jitfailure-SIG/   source, header, command, environment, recompile.sh, error.log
 /// probes/P.txt               cached compiler identity, P = hash(compiler stat + language + flags)
@@ -62,20 +62,25 @@ internal sealed class CacheLayout
     public string ManifestPath(string key) => Path.Combine(Manifests, key + ".txt");
     public string KeyPointerPath(string baseKey) => Path.Combine(Keys, baseKey);
     public string LockPath(string baseKey) => Path.Combine(Locks, baseKey + ".lock");
-    public string OwnerPath(string baseKey) => Path.Combine(Locks, baseKey + ".owner");
     public string FailureRecordPath(string baseKey) => Path.Combine(Failures, baseKey + ".txt");
     public string FailureDirectory(string signature) => Path.Combine(Failures, "jitfailure-" + JitSignature.FileName(signature));
 
     public IEnumerable<string> SourcePaths(string key) =>
         [Path.Combine(Src, key + ".c"), Path.Combine(Src, key + ".c.gz"), Path.Combine(Src, key + ".cpp"), Path.Combine(Src, key + ".cpp.gz")];
 
-    /// <summary>Creates the sub-directories; fails with one clear line when the directory is unusable.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> Ensured = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the sub-directories (once per process and root); fails with one clear line when the directory
+    /// is unusable.</summary>
     public void EnsureCreated()
     {
+        if (Ensured.ContainsKey(Root) && Directory.Exists(Tmp))
+            return;
         try
         {
             foreach (var d in AllDirectories)
                 Directory.CreateDirectory(d);
+            Ensured[Root] = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -16,6 +16,7 @@ namespace Kiln.Jit.Cache;
 /// created-unix-ms N
 /// library-size N
 /// library-sha256 HEX
+/// library-stamp INODE SIZE MTIME-NS CTIME-NS
 /// compile-seconds X
 /// command ESCAPED-COMMAND
 /// source FILE-NAME-OR-EMPTY
@@ -34,12 +35,23 @@ internal sealed class EntryManifest
     public long CreatedUnixMs { get; init; }
     public long LibrarySize { get; init; }
     public required string LibrarySha256 { get; init; }
+
+    /// <summary>"inode size mtime-ns ctime-ns" of the published library, taken after its rename; empty when unknown.
+    /// A library whose stat still shows these four was not written, truncated or replaced since publishing.</summary>
+    public string LibraryStamp { get; init; } = "";
     public double CompileSeconds { get; init; }
     public string Command { get; init; } = "";
     public string SourceFile { get; init; } = "";
     public IReadOnlyList<HeaderHash> Headers { get; init; } = [];
     public IReadOnlyList<DependencyKey> Dependencies { get; init; } = [];
     public required string InputText { get; init; }
+
+    public EntryManifest WithStamp(string stamp) => new()
+    {
+        Key = Key, BaseKey = BaseKey, Signature = Signature, CreatedUnixMs = CreatedUnixMs, LibrarySize = LibrarySize,
+        LibrarySha256 = LibrarySha256, LibraryStamp = stamp, CompileSeconds = CompileSeconds, Command = Command,
+        SourceFile = SourceFile, Headers = Headers, Dependencies = Dependencies, InputText = InputText,
+    };
 
     public string Format()
     {
@@ -51,6 +63,7 @@ internal sealed class EntryManifest
         Line(b, "created-unix-ms", CreatedUnixMs.ToString(CultureInfo.InvariantCulture));
         Line(b, "library-size", LibrarySize.ToString(CultureInfo.InvariantCulture));
         Line(b, "library-sha256", LibrarySha256);
+        Line(b, "library-stamp", LibraryStamp);
         Line(b, "compile-seconds", CompileSeconds.ToString("0.######", CultureInfo.InvariantCulture));
         Line(b, "command", Command);
         Line(b, "source", SourceFile);
@@ -68,7 +81,7 @@ internal sealed class EntryManifest
     {
         if (!text.StartsWith(Magic + "\n", StringComparison.Ordinal) || !text.EndsWith('\n'))
             return null;
-        string? key = null, baseKey = null, sig = null, sha = null, command = "", source = "";
+        string? key = null, baseKey = null, sig = null, sha = null, command = "", source = "", stamp = "";
         long created = 0, size = -1;
         double seconds = 0;
         var headers = new List<HeaderHash>();
@@ -90,6 +103,7 @@ internal sealed class EntryManifest
                 case "created-unix-ms": _ = long.TryParse(value, CultureInfo.InvariantCulture, out created); break;
                 case "library-size": if (!long.TryParse(value, CultureInfo.InvariantCulture, out size)) return null; break;
                 case "library-sha256": sha = value; break;
+                case "library-stamp": stamp = value; break;
                 case "compile-seconds": _ = double.TryParse(value, CultureInfo.InvariantCulture, out seconds); break;
                 case "command": command = value; break;
                 case "source": source = value; break;
@@ -112,7 +126,7 @@ internal sealed class EntryManifest
         return new EntryManifest
         {
             Key = key, BaseKey = baseKey, Signature = sig, CreatedUnixMs = created, LibrarySize = size,
-            LibrarySha256 = sha, CompileSeconds = seconds, Command = command, SourceFile = source,
+            LibrarySha256 = sha, LibraryStamp = stamp, CompileSeconds = seconds, Command = command, SourceFile = source,
             Headers = headers, Dependencies = deps, InputText = input.ToString(),
         };
     }

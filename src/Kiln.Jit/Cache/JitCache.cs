@@ -98,7 +98,7 @@ public sealed class JitCache
         var results = new List<VerifyResult>();
         foreach (var entry in Entries())
         {
-            var check = EntryStore.Check(_layout, entry.Key, null, null, fullVerification: true);
+            var check = EntryStore.Check(_layout, entry.Key, null, null, fullVerification: true, forceHash: true);
             var reason = check.Reason;
             var ok = check.State == EntryState.Valid;
             if (ok && check.Manifest is not null)

@@ -1,16 +1,22 @@
 namespace Kiln.Jit.Cache;
 
-/// <summary>Hits counted in memory (a hit must not pay for a locked file update) and added to <c>stats.txt</c> with the
-/// next miss in the same cache, by <see cref="FlushAll"/>, and at process exit.</summary>
+/// <summary>
+/// Statistics gathered in memory and added to <c>stats.txt</c> off the request's critical path: a miss schedules a
+/// background flush, hits wait for the next flush; <see cref="FlushAll"/> (also run at process exit and by
+/// <c>JitCache.Statistics</c>) writes everything pending and waits for a flush in progress. A process killed with
+/// SIGKILL loses what it had not flushed.
+/// </summary>
 internal static class PendingStatistics
 {
-    // A plain dictionary under a lock with a reference-type counter: no value-type generic instantiation that a fresh
-    // process would have to JIT-compile on its first hit (measured: ~0.8 ms for ConcurrentDictionary<string,long>.AddOrUpdate).
-    private static readonly Dictionary<string, Counter> Hits = new(StringComparer.Ordinal);
+    // Reference-type values: no value-type generic instantiation for a fresh process to JIT-compile on its first hit.
+    private static readonly Dictionary<string, CacheStatistics> Pending = new(StringComparer.Ordinal);
     private static readonly Lock Gate = new();
+    private static readonly Lock FlushGate = new();
     private static bool _registered;
 
-    public static void Hit(CacheLayout layout)
+    public static void Hit(CacheLayout layout) => Record(layout, OneHit);
+
+    public static void Record(CacheLayout layout, CacheStatistics delta)
     {
         lock (Gate)
         {
@@ -19,43 +25,35 @@ internal static class PendingStatistics
                 _registered = true;
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => FlushAll();
             }
-            if (!Hits.TryGetValue(layout.Root, out var counter))
-                Hits[layout.Root] = counter = new Counter();
-            counter.Value++;
+            Pending[layout.Root] = Pending.TryGetValue(layout.Root, out var sum) ? sum.Add(delta) : delta;
         }
     }
 
-    public static CacheStatistics Drain(CacheLayout layout)
-    {
-        lock (Gate)
-        {
-            if (!Hits.Remove(layout.Root, out var counter) || counter.Value == 0)
-                return CacheStatistics.Zero;
-            return CacheStatistics.Zero with { Hits = counter.Value };
-        }
-    }
+    public static void ScheduleFlush() => _ = Task.Run(FlushAll, CancellationToken.None);
 
     public static void FlushAll()
     {
-        List<string> roots;
-        lock (Gate)
-            roots = [.. Hits.Keys];
-        foreach (var root in roots)
+        lock (FlushGate)
         {
-            var layout = new CacheLayout(root);
-            try
+            List<KeyValuePair<string, CacheStatistics>> batch;
+            lock (Gate)
             {
-                StatisticsStore.Add(layout, Drain(layout));
+                batch = [.. Pending];
+                Pending.Clear();
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            foreach (var (root, delta) in batch)
             {
-                // Statistics are best effort; a read-only cache keeps none.
+                try
+                {
+                    StatisticsStore.Add(new CacheLayout(root), delta);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Statistics are best effort; a read-only cache keeps none.
+                }
             }
         }
     }
 
-    private sealed class Counter
-    {
-        public long Value;
-    }
+    private static readonly CacheStatistics OneHit = CacheStatistics.Zero with { Hits = 1 };
 }

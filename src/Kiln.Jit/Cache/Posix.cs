@@ -58,6 +58,34 @@ internal static partial class Posix
 
     public static void CloseFd(int fd) => _ = Close(fd);
 
+    /// <summary>Replaces the content of an open file (pwrite at 0, then truncate to the new length).</summary>
+    public static unsafe void Overwrite(int fd, ReadOnlySpan<byte> bytes)
+    {
+        fixed (byte* p = bytes)
+            _ = PWrite(fd, p, (nuint)bytes.Length, 0);
+        _ = FTruncate(fd, bytes.Length);
+    }
+
+    /// <summary>Reads a whole small file through a descriptor of our own (no .NET share-lock attempt).</summary>
+    public static unsafe string? ReadSmallFile(string path)
+    {
+        var fd = Open(path, 0 /* O_RDONLY */ | OCloexec, 0);
+        if (fd < 0)
+            return null;
+        try
+        {
+            var buffer = new byte[4096];
+            nint n;
+            fixed (byte* p = buffer)
+                n = PRead(fd, p, (nuint)buffer.Length, 0);
+            return n <= 0 ? "" : System.Text.Encoding.UTF8.GetString(buffer, 0, (int)n);
+        }
+        finally
+        {
+            _ = Close(fd);
+        }
+    }
+
     public static int ProcessId => Environment.ProcessId;
 
     [LibraryImport("libc.so.6", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -71,4 +99,13 @@ internal static partial class Posix
 
     [LibraryImport("libc.so.6", EntryPoint = "close", SetLastError = true)]
     private static partial int Close(int fd);
+
+    [LibraryImport("libc.so.6", EntryPoint = "pwrite", SetLastError = true)]
+    private static unsafe partial nint PWrite(int fd, byte* buffer, nuint count, long offset);
+
+    [LibraryImport("libc.so.6", EntryPoint = "pread", SetLastError = true)]
+    private static unsafe partial nint PRead(int fd, byte* buffer, nuint count, long offset);
+
+    [LibraryImport("libc.so.6", EntryPoint = "ftruncate", SetLastError = true)]
+    private static partial int FTruncate(int fd, long length);
 }

@@ -26,6 +26,28 @@ public sealed class FileLockCoordinatorTests
     }
 
     [Fact]
+    public async Task Four_threads_with_separate_compilers_on_one_cold_key_compile_once()
+    {
+        using var f = new JitFixture();
+        var cc = f.CountingCompiler();
+        var generated = 0;
+        var libraries = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => Task.Run(() => new JitCompiler().Jit(new JitRequest
+        {
+            Signature = "threads4", CacheDirectory = f.Cache, Build = new JitBuildOptions { Compiler = cc },
+            Generate = s =>
+            {
+                Interlocked.Increment(ref generated);
+                Thread.Sleep(200);
+                return JitFixture.ValueCode(s, 4);
+            },
+        }))));
+        Assert.Equal(1, generated);
+        Assert.Equal(1, f.Compiles);
+        Assert.Single(libraries.Select(l => l.Key).Distinct());
+        Assert.All(libraries, l => Assert.Equal(4, JitFixture.CallValue(l)));
+    }
+
+    [Fact]
     public void When_the_building_process_is_killed_another_takes_over_and_finishes()
     {
         using var f = new JitFixture();

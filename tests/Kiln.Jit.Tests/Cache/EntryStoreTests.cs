@@ -43,6 +43,22 @@ public sealed class EntryStoreTests
     }
 
     [Fact]
+    public void A_library_overwritten_in_place_with_the_same_size_is_detected_and_rebuilt()
+    {
+        using var f = new JitFixture();
+        var path = BuildInChild(f, "inplace", 15);
+        using (var s = new FileStream(path, FileMode.Open, FileAccess.ReadWrite))
+        {
+            s.Seek(-64, SeekOrigin.End);
+            s.Write(new byte[16]);
+        }
+        var r = JitFixture.RunHost("--cache", f.Cache, "--signature", "inplace", "--value", "15");
+        Assert.True(r.GetProperty("ok").GetBoolean(), r.ToString());
+        Assert.True(r.GetProperty("built").GetBoolean());
+        Assert.Equal(15, r.GetProperty("value").GetInt32());
+    }
+
+    [Fact]
     public void A_truncated_manifest_is_detected_and_the_entry_rebuilt()
     {
         using var f = new JitFixture();
