@@ -11,9 +11,11 @@ namespace Kiln;
 /// <typeparam name="T">The tool class.</typeparam>
 public sealed class StartedRun<T> where T : Tool<T>
 {
-    private readonly Task<T> _completion;
+    // Task<Tool>, not Task<T>: the engine's start path is not generic, so that it can be precompiled.
+    private readonly Task<Tool> _completion;
+    private Task<T>? _typed;
 
-    internal StartedRun(Task<T> completion, RedoReason? reason, long instanceId)
+    internal StartedRun(Task<Tool> completion, RedoReason? reason, long instanceId)
     {
         _completion = completion;
         Reason = reason;
@@ -33,7 +35,7 @@ public sealed class StartedRun<T> where T : Tool<T>
     public bool IsComplete => _completion.IsCompleted;
 
     /// <summary>Waits for the redo (if any) and returns the result; rethrows the redo's failure.</summary>
-    public T Complete() => _completion.GetAwaiter().GetResult();
+    public T Complete() => (T)_completion.GetAwaiter().GetResult();
 
     /// <summary>The result, after waiting for the redo (as <see cref="Complete"/>).</summary>
     public T Result => Complete();
@@ -43,7 +45,9 @@ public sealed class StartedRun<T> where T : Tool<T>
     /// awaitable: build scripts start instances without awaiting them, and an awaitable return value would make
     /// the compiler warn, CS4014, at every such start.)
     /// </summary>
-    public Task<T> CompleteAsync() => _completion;
+    public Task<T> CompleteAsync() => _typed ??= Typed(_completion);
+
+    private static async Task<T> Typed(Task<Tool> completion) => (T)await completion.ConfigureAwait(false);
 
     /// <summary>True when a redo is performed (dlb's truthiness of a result).</summary>
     public static implicit operator bool(StartedRun<T> run) => run?.IsRedo ?? false;

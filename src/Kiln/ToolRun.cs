@@ -16,7 +16,17 @@ internal static class ToolRun
     private static readonly string PlatformId =
         $"kiln {typeof(ToolRun).Assembly.GetName().Version} on .NET {Environment.Version}";
 
+    /// <summary>
+    /// Starts <paramref name="tool"/>. The work is done by the non-generic <see cref="StartCore"/>: a generic method
+    /// instantiated over a build script's tool types cannot be precompiled (ReadyToRun), and this one is large.
+    /// </summary>
     public static StartedRun<T> Start<T>(Context context, T tool, bool forceRedo) where T : Tool<T>
+    {
+        var (completion, reason, instanceId) = StartCore(context, tool, forceRedo);
+        return new StartedRun<T>(completion, reason, instanceId);
+    }
+
+    private static (Task<Tool> Completion, RedoReason? Reason, long InstanceId) StartCore(Context context, Tool tool, bool forceRedo)
     {
         Context.CheckNotInRedo("a tool instance cannot be started in a redo");
         var run = context.Run;
@@ -158,7 +168,7 @@ internal static class ToolRun
             trace is null && run.Database.HasSiblingWithOtherParameters(toolKey, dependencyFingerprint, instanceId));
         var decision = RedoRules.Decide(observation, trace);
         if (!decision.IsNeeded)
-            return new StartedRun<T>(Task.FromResult((T)tool.CopyForResult()), null, instanceId);
+            return (Task.FromResult(tool.CopyForResult()), null, instanceId);
 
         var reason = decision.Reason!;
         log.Inform(reason.Detail is null ? reason.Summary : $"{reason.Summary}\n  reason: {reason.Detail}",
@@ -170,7 +180,7 @@ internal static class ToolRun
                 fs.Delete(ManagedPaths.Native(path, root).TrimEnd('/'));
 
         // Schedule.
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completion = new TaskCompletionSource<Tool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var startNs = run.ElapsedNs;
         var scheduled = context.Scheduler.Schedule(async () =>
         {
@@ -187,14 +197,14 @@ internal static class ToolRun
             }
         });
         run.PendingByInstance[instanceId] = scheduled;
-        return new StartedRun<T>(completion.Task, reason, instanceId);
+        return (completion.Task, reason, instanceId);
     }
 
-    private static async Task<T> RedoAsync<T>(
-        Context context, ToolDescriptor descriptor, T tool, long instanceId, RedoReason reason,
+    private static async Task<Tool> RedoAsync(
+        Context context, ToolDescriptor descriptor, Tool tool, long instanceId, RedoReason reason,
         List<ObservedInput> explicitInputs, List<ObservedInput> previousNonExplicit,
         List<(RoleDescriptor Role, TreePath Path, FileMemo Memo)> outputs, byte[] envDigest, ToolIdentity identity,
-        List<(RoleDescriptor Role, EnvVarValue Value)> nonExplicitEnv, long startNs) where T : Tool<T>
+        List<(RoleDescriptor Role, EnvVarValue Value)> nonExplicitEnv, long startNs)
     {
         var run = context.Run;
         var fs = run.FileSystem;
@@ -202,7 +212,7 @@ internal static class ToolRun
         var levels = run.Configuration.Levels;
         var log = run.Configuration.Log;
 
-        var result = (T)tool.CopyForResult();
+        var result = tool.CopyForResult();
         foreach (var (role, value) in nonExplicitEnv)
             role.Property.SetValue(result, value);
         var description = tool.ToString();
@@ -222,10 +232,10 @@ internal static class ToolRun
         }
     }
 
-    private static async Task<T> RedoAndRecordAsync<T>(
-        Context context, ToolDescriptor descriptor, T tool, T result, long instanceId, RedoReason reason,
+    private static async Task<Tool> RedoAndRecordAsync(
+        Context context, ToolDescriptor descriptor, Tool tool, Tool result, long instanceId, RedoReason reason,
         List<ObservedInput> explicitInputs, List<ObservedInput> previousNonExplicit,
-        List<(RoleDescriptor Role, TreePath Path, FileMemo Memo)> outputs, byte[] envDigest, ToolIdentity identity, long startNs) where T : Tool<T>
+        List<(RoleDescriptor Role, TreePath Path, FileMemo Memo)> outputs, byte[] envDigest, ToolIdentity identity, long startNs)
     {
         var run = context.Run;
         var fs = run.FileSystem;

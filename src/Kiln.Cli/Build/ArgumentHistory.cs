@@ -20,16 +20,16 @@ internal static class ArgumentHistory
         var path = PathIn(root);
         if (!File.Exists(path))
             return null;
-        string[]? args;
+        List<string>? args;
         try
         {
-            args = JsonSerializer.Deserialize<string[]>(File.ReadAllText(path));
+            args = ReadStringArray(File.ReadAllBytes(path));
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             args = null;
         }
-        if (args is null || args.Length == 0 || args.Any(a => a is null) || ScriptName.Problem(args[0]) is not null || ScriptName.Normalize(args[0]) != args[0])
+        if (args is null || args.Count == 0 || ScriptName.Problem(args[0]) is not null || ScriptName.Normalize(args[0]) != args[0])
             throw new InvalidDataException($"invalid kiln history file (remove it manually): '{path}'");
         return args;
     }
@@ -41,7 +41,15 @@ internal static class ArgumentHistory
         var temporary = path + ".tmp-" + Environment.ProcessId;
         try
         {
-            File.WriteAllText(temporary, JsonSerializer.Serialize(arguments));
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartArray();
+                foreach (var a in arguments)
+                    json.WriteStringValue(a);
+                json.WriteEndArray();
+            }
+            File.WriteAllBytes(temporary, buffer.WrittenSpan.ToArray());
             File.Move(temporary, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -55,6 +63,27 @@ internal static class ArgumentHistory
                 // Nothing more to clean.
             }
         }
+    }
+
+    /// <summary>
+    /// A JSON array of strings, or null for anything else. Read with <see cref="Utf8JsonReader"/> rather than the
+    /// reflection-based serializer, whose first use costs tens of milliseconds in every <c>kiln</c> start.
+    /// </summary>
+    private static List<string>? ReadStringArray(byte[] bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
+            return null;
+        var result = new List<string>();
+        while (reader.Read())
+        {
+            if (reader.TokenType == JsonTokenType.EndArray)
+                return reader.Read() ? null : result;
+            if (reader.TokenType != JsonTokenType.String)
+                return null;
+            result.Add(reader.GetString()!);
+        }
+        return null;
     }
 
     /// <summary>dlb's rendering: <c>'build.cs', 'a\nb', 'c '</c>.</summary>
