@@ -155,6 +155,11 @@ public sealed class DistributedJit : IDisposable
             {
                 throw Translate(e);
             }
+            catch (InvalidOperationException e)
+            {
+                // Process mode on shared directories: refused on every rank alike (agreed by a reduction).
+                throw new JitRequestException(e.Message, e);
+            }
 
             // (5) Load from this rank's directory; agree on load errors.
             Stage = "agreeing on the load";
