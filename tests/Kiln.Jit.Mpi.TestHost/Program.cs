@@ -144,6 +144,7 @@ void OnGenerate()
             Thread.Sleep(20);
         line["othersReported"] = Directory.EnumerateFiles(reported).Count();
         Print();
+        File.WriteAllText(Path.Combine(baseDir, "builder-reported"), "");
         session.Abort(3);
     }
 }
@@ -176,6 +177,13 @@ line["elapsedMs"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 line["isBuilder"] = isBuilder;
 Print();
 File.WriteAllText(Path.Combine(reported, rank.ToString(CultureInfo.InvariantCulture)), "");
+if (Flag("hang-builder") && !isBuilder)
+{
+    // Stay alive until the hung builder has seen every report: a rank that exits without MPI_Finalize ends the job.
+    var until = Stopwatch.GetTimestamp() + Stopwatch.Frequency * 60;
+    while (!File.Exists(Path.Combine(baseDir, "builder-reported")) && Stopwatch.GetTimestamp() < until)
+        Thread.Sleep(20);
+}
 return 0;
 
 [System.Runtime.InteropServices.UnmanagedFunctionPointer(System.Runtime.InteropServices.CallingConvention.Cdecl)]
