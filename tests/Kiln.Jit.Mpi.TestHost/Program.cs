@@ -86,11 +86,12 @@ if (scenario == "bench")
     var compiles = new List<int>();
     var roles = new List<string>();
     // Warm-up outside the timing: the .NET JIT of the code path and the directory discovery (kept by DistributedJit).
-    jit.Jit(Request("warmup-" + Guid.NewGuid().ToString("N"), 1));
+    // Calls are collective: the same signature on every rank, drawn by rank 0.
+    string Shared(string prefix) => System.Text.Encoding.UTF8.GetString(world.RunOnRoot(0, () => System.Text.Encoding.UTF8.GetBytes(prefix + Guid.NewGuid().ToString("N")[..12])));
+    jit.Jit(Request(Shared("warmup-"), 1));
     for (var r = 0; r < reps; r++)
     {
-        var tag = world.RunOnRoot(0, () => System.Text.Encoding.UTF8.GetBytes("bench-" + Guid.NewGuid().ToString("N")[..12]));
-        var benchSignature = System.Text.Encoding.UTF8.GetString(tag);
+        var benchSignature = Shared("bench-");
         Environment.SetEnvironmentVariable("KILN_COUNT_TAG", benchSignature);
         var before = File.Exists(countLog) ? File.ReadAllLines(countLog).Length : 0;
         world.Barrier();
