@@ -23,13 +23,17 @@ case " $* " in *" -shared "*) echo "${KILN_COUNT_TAG:-none} ${OMPI_COMM_WORLD_RA
 exec c++ "$@"
 W
 chmod +x "$WORK/count-cxx.sh"
-echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) reps=$REPS work=$WORK"
+echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg) reps=$REPS KILN_MPI_YIELD_MS=${KILN_MPI_YIELD_MS:-default} work=$WORK"
 for np in $NPS; do
   for cfg in "Node 0 node shared" "Root 1 root per-rank"; do
     set -- $cfg
     for fl in openmpi mpich; do
       base="$WORK/kiln-$fl-$1-np$np"; mkdir -p "$base"
       if [ $fl = openmpi ]; then L="$OMPI -x TERM=dumb -x COUNT_DIR=$(basename "$base")"; else L="$MPICH -genv COUNT_DIR $(basename "$base")"; fi
+      # KILN_MPI_YIELD_MS (Kiln.Mpi's spin-then-sleep wait) is forwarded when set: 0 suits oversubscribed runs.
+      if [ -n "${KILN_MPI_YIELD_MS:-}" ]; then
+        if [ $fl = openmpi ]; then L="$L -x KILN_MPI_YIELD_MS=$KILN_MPI_YIELD_MS"; else L="$L -genv KILN_MPI_YIELD_MS $KILN_MPI_YIELD_MS"; fi
+      fi
       line=$(timeout 300 $L -np $np "$HOST" bench --base "$base" --mode $1 --group-size $2 --reps "$REPS" \
              --compiler "$WORK/count-cxx.sh" 2>"$base.err" | grep -ao 'KILN-BENCH .*' | sed 's/^KILN-BENCH //')
       [ -n "$line" ] || line="{\"impl\":\"kiln\",\"flavour\":\"$fl\",\"mode\":\"$1\",\"np\":$np,\"error\":\"see $base.err\"}"
