@@ -120,6 +120,14 @@ public sealed class DistributedJit : IDisposable
                 _localFailure = e;
             }
             Agree(_localFailure);
+            if (owner._options.VerifySameRequest)
+            {
+                var shape = string.Join('\u0001', request.Signature, request.Build?.Canonical ?? "", request.GlobalSymbols ? "g" : "l");
+                var hash = BitConverter.ToInt64(Kiln.Jit.Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(shape)), 0);
+                if (!_comm.AllSame(hash, timeout))
+                    throw new JitRequestException(
+                        $"the ranks of '{_comm.Name}' asked for different JIT requests (rank {_comm.Rank}: '{request.Signature}'); jit calls are collective: every rank must request the same signature and options in the same order");
+            }
 
             // (3) Topology of the physical directories (discovered once per directory).
             Stage = "discovering which ranks share the cache directory";
@@ -209,7 +217,7 @@ public sealed class DistributedJit : IDisposable
                     return library;
                 if (watch.Elapsed >= limit)
                     throw new JitCacheException(
-                        $"'{request.Signature}' was published in '{CacheDirectory.Resolve(request.CacheDirectory)}' for rank {_comm.Rank} but is not visible there after {limit.TotalSeconds:0.#} s (network file system cache?)");
+                        $"'{request.Signature}' was published in '{CacheDirectory.Resolve(request.CacheDirectory)}' for rank {_comm.Rank} but is not visible there after {limit.TotalSeconds:0.#} s: a network file system's cache, or the ranks asked for different signatures (jit calls are collective; DistributedJitOptions.VerifySameRequest checks it)");
                 Thread.Sleep(delay);
                 delay = Math.Min(100, delay * 2);
             }

@@ -22,6 +22,11 @@ public sealed class DistributedJitOptions
     /// </summary>
     public bool CallsAreCollective { get; init; } = true;
 
+    /// <summary>Check on every call (not answered from memory) that all ranks asked for the same signature and options:
+    /// two reductions of a 64-bit hash (PyOP2's spmd_strict). A mismatch throws <see cref="JitRequestException"/> on
+    /// every rank instead of a later, less direct error. Default false.</summary>
+    public bool VerifySameRequest { get; init; }
+
     /// <summary>How ranks sharing a directory are found (default <see cref="DiscoveryMethod.TouchFiles"/>; use
     /// <see cref="DiscoveryMethod.NodeThenTouchFiles"/> beyond a few nodes).</summary>
     public DiscoveryMethod Discovery { get; init; } = DiscoveryMethod.TouchFiles;

@@ -11,12 +11,15 @@ public sealed class DistributedJitTests : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     private IReadOnlyList<T> Run<T>(int size, Func<int, int> directoryOfRank, Func<ICommunicator, DistributedJit, string, T> body,
-        BuildMode mode = BuildMode.Auto, TimeSpan? timeout = null, bool callsAreCollective = true)
+        BuildMode mode = BuildMode.Auto, TimeSpan? timeout = null, bool callsAreCollective = true, bool verifySameRequest = false)
     {
         var world = InProcessCommunicator.Create(size, directoryOfRank, timeout ?? TimeSpan.FromSeconds(30));
         return InProcessCommunicator.Run(world, comm =>
         {
-            using var jit = new DistributedJit(comm, new DistributedJitOptions { Mode = mode, Timeout = timeout, CallsAreCollective = callsAreCollective });
+            using var jit = new DistributedJit(comm, new DistributedJitOptions
+            {
+                Mode = mode, Timeout = timeout, CallsAreCollective = callsAreCollective, VerifySameRequest = verifySameRequest,
+            });
             return body(comm, jit, _scratch.Cache("cache-" + directoryOfRank(comm.Rank)));
         });
     }
@@ -159,5 +162,32 @@ public sealed class DistributedJitTests : IDisposable
         Assert.All(outcomes.Skip(1), m => Assert.Contains("distributed JIT of 'hangs' (base key ", m, StringComparison.Ordinal));
         Assert.Contains("timed out on rank 1 of 3", outcomes[1], StringComparison.Ordinal);
         Assert.Contains("waiting for the builder's outcome", outcomes[2], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_request_verification_ranks_that_ask_for_different_signatures_all_get_the_same_clear_error()
+    {
+        var compiler = _scratch.CountingCompiler();
+        var errors = Run(3, _ => 0, (comm, jit, cache) =>
+            Assert.Throws<JitRequestException>(() => jit.Jit(Scratch.Request("differs-" + comm.Rank, cache, compiler))).Message,
+            BuildMode.Node, verifySameRequest: true);
+
+        Assert.All(errors, m => Assert.Contains("asked for different JIT requests", m, StringComparison.Ordinal));
+        Assert.Equal(0, _scratch.Compiles);
+    }
+
+    [Fact]
+    public void Without_collective_memory_a_repeated_call_takes_part_again_and_hits()
+    {
+        var compiler = _scratch.CountingCompiler();
+        var results = Run(2, _ => 0, (comm, jit, cache) =>
+        {
+            jit.Jit(Scratch.Request("no-memory", cache, compiler));
+            return jit.JitWithReport(Scratch.Request("no-memory", cache, compiler));
+        }, BuildMode.Node, callsAreCollective: false);
+
+        Assert.All(results, r => Assert.False(r.FromMemory));
+        Assert.All(results, r => Assert.Equal(BuildRole.Hit, r.Role));
+        Assert.Equal(1, _scratch.Compiles);
     }
 }
