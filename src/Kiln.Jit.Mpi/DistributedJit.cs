@@ -1,0 +1,313 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using Kiln.Jit.Building;
+using Kiln.Jit.Cache;
+using Kiln.Mpi;
+using Kiln.Mpi.Coordination;
+using Kiln.Mpi.Discovery;
+
+namespace Kiln.Jit.Mpi;
+
+/// <summary>
+/// Distributed JIT: <see cref="JitCompiler"/> for the ranks of a communicator, so that ranks sharing a physical cache
+/// directory build each library once (<see cref="BuildMode.Node"/>), the job builds it once and sends the bytes over MPI
+/// (<see cref="BuildMode.Root"/>), or every rank builds for itself (<see cref="BuildMode.Process"/>).
+/// </summary>
+/// <remarks>
+/// <para><b>Calls are collective</b>: every rank of the communicator calls <see cref="Jit"/> with the same requests
+/// (same signature and options, cache directories may differ) in the same order, from one thread at a time.</para>
+/// <para>One call: (1) a local look-up that stops at a miss (no rank builds on its own); (2) a reduction over all
+/// ranks agrees on errors of the look-up (e.g. a recorded compile failure); (3) the directory topology (discovered once
+/// per directory and kept); (4) <see cref="DistributedBuild.Run"/>, which agrees on hit or miss by a reduction and
+/// broadcasts the builder's outcome; (5) each rank loads from its own directory and a final reduction agrees on load
+/// errors. Every rank therefore returns the same library or throws the same exception: a
+/// <see cref="JitCompileException"/> with the builder's command, output tail and failure folder; another
+/// <see cref="JitException"/> with the failing rank's message; or, when a rank did not take part in time,
+/// <see cref="JitLockTimeoutException"/> naming the signature, base key, rank and what it waited for (the communicator
+/// is then unusable: end the job, e.g. with <see cref="MpiSession.Abort"/>).</para>
+/// <para>Dependencies: the generator must not call <see cref="Jit"/> (a collective inside one rank's build would hang);
+/// jit the dependencies first, collectively, then the library that names them.</para>
+/// </remarks>
+public sealed class DistributedJit : IDisposable
+{
+    private readonly ICommunicator _communicator;
+    private readonly DistributedJitOptions _options;
+    private readonly JitCompiler _compiler;
+    private readonly DirectoryTopologyCache _topologies;
+    private readonly ConcurrentDictionary<string, DistributedJitResult> _answered = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the distributed compiler for the ranks of <paramref name="communicator"/> (not collective).</summary>
+    /// <param name="communicator">The ranks that make the calls, e.g. <see cref="MpiSession.World"/>; used by one thread
+    /// at a time and not disposed by this instance.</param>
+    /// <param name="options">Settings, or null for the defaults.</param>
+    public DistributedJit(ICommunicator communicator, DistributedJitOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(communicator);
+        _communicator = communicator;
+        _options = options ?? new DistributedJitOptions();
+        _compiler = new JitCompiler(new JitCompilerOptions
+        {
+            Coordinator = new MpiBuildCoordinator(_options.TimeProvider),
+            TimeProvider = _options.TimeProvider,
+            VerifyLibraryContent = _options.VerifyLibraryContent,
+            MaxCacheBytes = _options.MaxCacheBytes,
+        });
+        _topologies = new DirectoryTopologyCache(communicator, _options.Discovery);
+    }
+
+    /// <summary>The communicator of the calls.</summary>
+    public ICommunicator Communicator => _communicator;
+
+    /// <summary>Collective: the loaded library for <paramref name="request"/>, built once per directory, job or rank
+    /// according to the mode.</summary>
+    /// <param name="request">The request (the same on every rank; its cache directory may differ).</param>
+    /// <exception cref="JitCompileException">The builder's compiler rejected the code (the same on every rank).</exception>
+    /// <exception cref="JitException">Another failure on some rank (the same on every rank).</exception>
+    /// <exception cref="JitLockTimeoutException">A rank did not take part in time (this rank's view).</exception>
+    public JitLibrary Jit(JitRequest request) => JitWithReport(request).Library;
+
+    /// <summary>Collective: as <see cref="Jit"/>, with what this rank did.</summary>
+    /// <param name="request">The request.</param>
+    public DistributedJitResult JitWithReport(JitRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var memoKey = request.Build is null ? null
+            : string.Join('\u0001', request.Signature, request.CacheDirectory ?? "", request.Build.Canonical, request.GlobalSymbols ? "g" : "l");
+        if (_options.CallsAreCollective && memoKey is not null && _answered.TryGetValue(memoKey, out var known))
+            return known with { Role = BuildRole.Hit, FromMemory = true };
+
+        var timeout = _options.Timeout ?? request.LockTimeout;
+        var call = new Call(this, request, timeout);
+        try
+        {
+            var result = call.Run();
+            if (memoKey is not null)
+                _answered[memoKey] = result;
+            return result;
+        }
+        catch (MpiTimeoutException e)
+        {
+            throw new JitLockTimeoutException(
+                $"distributed JIT of '{request.Signature}'{(call.BaseKey is { } b ? $" (base key {b})" : "")} timed out on rank {_communicator.Rank} of {_communicator.Size} ({call.Stage}): {e.Message}; raise DistributedJitOptions.Timeout if compiles take longer, otherwise a rank died, hangs or made other JIT calls (jit calls are collective)",
+                e);
+        }
+    }
+
+    /// <summary>Forgets the discovered topologies (not collective; the next call discovers again, together).</summary>
+    public void Dispose() => _topologies.Dispose();
+
+    private sealed class Call(DistributedJit owner, JitRequest request, TimeSpan timeout)
+    {
+        private readonly ICommunicator _comm = owner._communicator;
+        private JitLibrary? _library;
+        private BuildClaim? _claim;
+        private Exception? _localFailure;
+
+        public string? BaseKey => _claim?.BaseKey ?? _library?.Key;
+
+        public string Stage { get; private set; } = "agreeing on the local look-up";
+
+        public DistributedJitResult Run()
+        {
+            // (1) Local look-up; a miss stops at the coordinator. (2) Agree on its errors.
+            try
+            {
+                _library = Probe();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                _localFailure = e;
+            }
+            Agree(_localFailure);
+            if (owner._options.VerifySameRequest)
+            {
+                var shape = string.Join('\u0001', request.Signature, request.Build?.Canonical ?? "", request.GlobalSymbols ? "g" : "l");
+                var hash = BitConverter.ToInt64(Kiln.Jit.Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(shape)), 0);
+                if (!_comm.AllSame(hash, timeout))
+                    throw new JitRequestException(
+                        $"the ranks of '{_comm.Name}' asked for different JIT requests (rank {_comm.Rank}: '{request.Signature}'); jit calls are collective: every rank must request the same signature and options in the same order");
+            }
+
+            // (3) Topology of the physical directories (discovered once per directory).
+            Stage = "discovering which ranks share the cache directory";
+            var directory = CacheDirectory.Resolve(request.CacheDirectory);
+            TryCreate(directory);
+            var topology = owner._topologies.Get(directory, timeout);
+
+            // (4) The build protocol.
+            Stage = "the build protocol (waiting for the builder's outcome)";
+            _localFailure = null;
+            Kiln.Mpi.Coordination.BuildOutcome outcome;
+            try
+            {
+                outcome = DistributedBuild.Run(_comm, topology, owner._options.Mode, new BuildCallbacks(
+                    IsPublished: () => (_library ??= Probe()) is not null,
+                    Build: Build,
+                    ReadPublished: () => EntryTransfer.Pack(directory, (_library ??= Probe())?.Key
+                        ?? throw new JitCacheException($"'{request.Signature}' was built but is not in '{directory}'")),
+                    Install: bytes =>
+                    {
+                        try
+                        {
+                            EntryTransfer.Install(directory, _claim?.BaseKey, bytes);
+                        }
+                        catch (Exception e)
+                        {
+                            _localFailure = e;
+                            throw;
+                        }
+                    }), timeout);
+            }
+            catch (RootFailedException e)
+            {
+                throw Translate(e);
+            }
+            catch (InvalidOperationException e)
+            {
+                // Process mode on shared directories: refused on every rank alike (agreed by a reduction).
+                throw new JitRequestException(e.Message, e);
+            }
+
+            // (5) Load from this rank's directory; agree on load errors.
+            Stage = "agreeing on the load";
+            Exception? loadFailure = null;
+            try
+            {
+                _library ??= ProbeUntilVisible();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                loadFailure = e;
+            }
+            Agree(loadFailure);
+            return new DistributedJitResult(_library!, outcome.Mode, outcome.Role, FromMemory: false);
+        }
+
+        private JitLibrary? Probe()
+        {
+            var library = MpiBuildCoordinator.Probe(() => owner._compiler.Jit(request), out var claim);
+            _claim ??= claim;
+            return library;
+        }
+
+        private void Build()
+        {
+            try
+            {
+                _library = owner._compiler.Jit(request);
+            }
+            catch (Exception e)
+            {
+                _localFailure = e;
+                throw;
+            }
+        }
+
+        /// <summary>A library another process published may take a moment to appear on a network file system.</summary>
+        private JitLibrary ProbeUntilVisible()
+        {
+            var watch = Stopwatch.StartNew();
+            var limit = TimeSpan.FromSeconds(Math.Min(5, timeout.TotalSeconds));
+            var delay = 5;
+            while (true)
+            {
+                var library = Probe();
+                if (library is not null)
+                    return library;
+                if (watch.Elapsed >= limit)
+                    throw new JitCacheException(
+                        $"'{request.Signature}' was published in '{CacheDirectory.Resolve(request.CacheDirectory)}' for rank {_comm.Rank} but is not visible there after {limit.TotalSeconds:0.#} s: a network file system's cache, or the ranks asked for different signatures (jit calls are collective; DistributedJitOptions.VerifySameRequest checks it)");
+                Thread.Sleep(delay);
+                delay = Math.Min(100, delay * 2);
+            }
+        }
+
+        /// <summary>Collective: returns if no rank failed, else every rank throws the same translated exception.</summary>
+        private void Agree(Exception? local)
+        {
+            _localFailure = local;
+            try
+            {
+                _comm.ThrowIfAnyFailed(local, timeout);
+            }
+            catch (RootFailedException e)
+            {
+                throw Translate(e);
+            }
+        }
+
+        /// <summary>Collective (every rank got the same <paramref name="failure"/>): the typed exception, identical on every
+        /// rank. A compile error travels with all its fields from the lowest rank that holds it.</summary>
+        private Exception Translate(RootFailedException failure)
+        {
+            var compile = Find<JitCompileException>(_localFailure) ?? Find<JitCompileException>(failure.InnerException);
+            var holder = _comm.AllReduce(compile is null ? int.MaxValue : _comm.Rank, ReduceOperation.Min, timeout);
+            if (holder != int.MaxValue)
+            {
+                var fields = _comm.RunOnRoot(holder, () => EncodeCompile(compile!), timeout);
+                return DecodeCompile(fields, failure);
+            }
+            var text = failure.ErrorMessage;
+            return failure.ErrorType switch
+            {
+                "Kiln.Jit.JitRequestException" => new JitRequestException(text, failure),
+                "Kiln.Jit.JitCacheException" => new JitCacheException(text, failure),
+                "Kiln.Jit.JitLockTimeoutException" => new JitLockTimeoutException(text, failure),
+                "System.InvalidOperationException" => new JitRequestException(text, failure),
+                _ => new JitException($"distributed JIT of '{request.Signature}' failed on rank {failure.RootRank} of '{failure.Communicator}': {failure.ErrorType}: {text}", failure),
+            };
+        }
+
+        private static T? Find<T>(Exception? e) where T : Exception
+        {
+            for (; e is not null; e = e.InnerException)
+            {
+                if (e is T t)
+                    return t;
+            }
+            return null;
+        }
+
+        private static byte[] EncodeCompile(JitCompileException e)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            {
+                writer.Write(e.Signature);
+                writer.Write(e.Command);
+                writer.Write(e.OutputTail);
+                writer.Write(e.FailureDirectory);
+                writer.Write(e.FromFailureRecord);
+                writer.Write(e.Message);
+            }
+            return stream.ToArray();
+        }
+
+        private static JitCompileException DecodeCompile(byte[] bytes, RootFailedException failure)
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            var signature = reader.ReadString();
+            var command = reader.ReadString();
+            var tail = reader.ReadString();
+            var folder = reader.ReadString();
+            var fromRecord = reader.ReadBoolean();
+            var message = reader.ReadString();
+            return signature.Length == 0 && command.Length == 0
+                ? new JitCompileException(message, failure)
+                : new JitCompileException(signature, command, tail, folder, fromRecord);
+        }
+
+        private static void TryCreate(string directory)
+        {
+            try
+            {
+                Directory.CreateDirectory(directory);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Discovery reports an unusable directory collectively.
+            }
+        }
+    }
+}
