@@ -4,12 +4,12 @@ using System.Text;
 
 namespace Kiln.Faults.Tests.Build;
 
-/// <summary>A generated C project of <see cref="ModuleCount"/> modules (src/mI.c, include/mI.h, a shared include/common.h
+/// <summary>A generated C project of <see cref="ModuleCount"/> modules (default 14) (src/mI.c, include/mI.h, a shared include/common.h
 /// and src/main.c) built by a <c>build.cs</c> with Kiln.Contrib's <c>CompileC</c> (-O0) and <c>LinkExecutable</c> into
 /// <c>build/</c>. Small sources so that a from-scratch build takes well under a second on two cores.</summary>
 internal sealed class GeneratedCProject
 {
-    public const int ModuleCount = 14;
+    public int ModuleCount { get; }
 
     public const string Script =
         """
@@ -29,9 +29,13 @@ internal sealed class GeneratedCProject
 
     public string Root { get; }
 
-    public GeneratedCProject(string root) => Root = root;
+    public GeneratedCProject(string root, int moduleCount = 14)
+    {
+        Root = root;
+        ModuleCount = moduleCount;
+    }
 
-    public static IEnumerable<string> SourceNames => Enumerable.Range(0, ModuleCount).Select(i => $"m{i}").Append("main");
+    public IEnumerable<string> SourceNames => Enumerable.Range(0, ModuleCount).Select(i => $"m{i}").Append("main");
 
     /// <summary>Writes every source, header and the build script (state 0).</summary>
     public void WriteAll()

@@ -84,7 +84,7 @@ public sealed class KillAnywhereTests : IDisposable
     /// <summary>One random edit as a person would make it between runs; returns what it did.</summary>
     private static string Edit(GeneratedCProject project, Random random, int iteration)
     {
-        var i = random.Next(GeneratedCProject.ModuleCount);
+        var i = random.Next(project.ModuleCount);
         switch (random.Next(7))
         {
             case 0:
