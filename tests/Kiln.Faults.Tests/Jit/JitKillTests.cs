@@ -80,7 +80,7 @@ public sealed class JitKillTests : IDisposable
             var processes = Enumerable.Range(0, 4).Select(_ => Process.Start(HostInfo(
                 "--cache", Cache, "--signature", signature, "--value", value.ToString(CultureInfo.InvariantCulture),
                 "--generate-delay-ms", random.Next(0, 50).ToString(CultureInfo.InvariantCulture)))!).ToList();
-            var delays = processes.Select(_ => TimeSpan.FromMilliseconds(random.NextDouble() * cold.TotalMilliseconds * 1.2)).ToList();
+            var delays = processes.Select(_ => TimeSpan.FromMilliseconds(random.NextDouble() * cold.TotalMilliseconds * 2.5)).ToList();
             var outcomes = await Task.WhenAll(processes.Select((p, i) => Task.Run(() =>
             {
                 var stdout = p.StandardOutput.ReadToEndAsync();
