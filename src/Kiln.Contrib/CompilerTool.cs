@@ -36,11 +36,11 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
 
     /// <summary>The translation unit. Its argument: the path, last.</summary>
     [Input.RegularFile]
-    public required TreePath SourceFile { get; init; }
+    public required TreePath SourceFile { get; init => field = OptionCheck.DepfilePath(GetType(), nameof(SourceFile), value); }
 
     /// <summary>The object file written. Kept untouched when a redo produces identical bytes.</summary>
     [Output.RegularFile(ReplaceBySameContent = false)]
-    public required TreePath ObjectFile { get; init; }
+    public required TreePath ObjectFile { get; init => field = OptionCheck.DepfilePath(GetType(), nameof(ObjectFile), value); }
 
     /// <summary>
     /// Include search directories of the working tree, e.g. <c>["include/"]</c>: one <c>-I&lt;dir&gt;</c> each, in

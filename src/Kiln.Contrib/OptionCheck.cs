@@ -18,6 +18,16 @@ internal static partial class OptionCheck
         return value;
     }
 
+    /// <summary>A path the compiler writes into its depfile (make syntax), which cannot represent a line break: such a
+    /// path used to fail after the compile with a depfile parse error naming the temporary depfile.</summary>
+    public static Kiln.Paths.TreePath DepfilePath(Type tool, string option, Kiln.Paths.TreePath value)
+    {
+        if (value is not null && value.AsString().Any(c => c is '\n' or '\r'))
+            throw new ToolOptionException(tool, option, value.AsString(),
+                "must not contain a line break: the compiler's depfile (make syntax) cannot represent it; rename the file");
+        return value!;
+    }
+
     public static string? Standard(Type tool, string option, string? value)
     {
         if (value is not null && !StandardPattern().IsMatch(value))

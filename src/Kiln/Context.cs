@@ -53,6 +53,7 @@ public sealed partial class Context : IDisposable
         if (Parent is null)
         {
             _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner);
+            Volatile.Write(ref _openRootCount, Volatile.Read(ref _openRootCount) + 1);
             Env = new EnvironmentVariables(this, null, _run.ProcessEnvironment);
             Helper = new Helpers(this, null, _run.ExecutableSearchPath);
         }
@@ -75,6 +76,13 @@ public sealed partial class Context : IDisposable
 
     /// <summary>Whether a context is active (in this async flow).</summary>
     public static bool IsRunning => ActiveContext.Value is not null;
+
+    // Root contexts entered and not yet left, process-wide (unlike ActiveContext, it is seen outside the async flow
+    // that entered them): kiln uses it to refuse a script that returns with its root context still open.
+    private static int _openRootCount;
+
+    /// <summary>Root contexts entered in this process and not yet left, in any async flow.</summary>
+    internal static int OpenRootCount => Volatile.Read(ref _openRootCount);
 
     /// <summary>The outer context, or null for the root context.</summary>
     public Context? Parent { get; }
@@ -200,7 +208,10 @@ public sealed partial class Context : IDisposable
         }
 
         if (IsRoot)
+        {
+            Interlocked.Decrement(ref _openRootCount);
             LeaveRoot(failure is null);
+        }
         if (failure is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
     }

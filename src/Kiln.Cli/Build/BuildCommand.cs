@@ -104,6 +104,35 @@ internal static class BuildCommand
         return Path.Combine(root, WorkingTreeRoot.MarkerName, "scripts", key + ".dll");
     }
 
+    /// <summary>
+    /// A script that returns (or throws) with a context it never disposed used to end kiln with its own exit status
+    /// while started redos were abandoned and the run was never committed: exit 0 without the outputs. Contexts still
+    /// active in this flow are left here, innermost first (their pending redos complete and are recorded); a root
+    /// context open in another async flow cannot be left from here (its redos are redone next run). Either is an error.
+    /// </summary>
+    private static bool LeftOpenContexts(TextWriter error)
+    {
+        if (Context.OpenRootCount == 0)
+            return false;
+        var completed = false;
+        try
+        {
+            while (Context.IsRunning)
+            {
+                Context.Active.Dispose();
+                completed = true;
+            }
+        }
+        catch (Exception e)
+        {
+            error.WriteLine("error: " + e.Message);
+        }
+        error.WriteLine(completed
+            ? "error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'"
+            : "error: the script ended with its root context still open\n  | its pending redos were abandoned (they are redone next run); enclose each context in 'using (new Context(…)) { … }'");
+        return true;
+    }
+
     private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error, TextWriter diagnostics)
     {
         var context = new ScriptLoadContext(references);
@@ -125,18 +154,20 @@ internal static class BuildCommand
             var assembly = context.LoadFromAssemblyPath(assemblyPath);
             var entry = assembly.EntryPoint ?? throw new InvalidOperationException("the script has no entry point (top-level statements)");
             var result = entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [scriptArgs]);
-            return result switch
+            var status = result switch
             {
                 int code => code,
                 Task<int> task => task.GetAwaiter().GetResult(),
                 Task task => Await(task),
                 _ => 0,
             };
+            return LeftOpenContexts(error) ? 1 : status;
         }
         catch (Exception e)
         {
             var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
             error.WriteLine(ScriptFailure.Render(inner, scriptPath, script, verbose));
+            LeftOpenContexts(error);
             return 1;
         }
         finally

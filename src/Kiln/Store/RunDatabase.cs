@@ -85,8 +85,11 @@ internal sealed class RunDatabase : IDisposable
             raw.sqlite3_db_config(connection.Handle, NoCheckpointOnClose, 1, out _);
             var db = new RunDatabase(connection, path);
             db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;");
-            db.Migrate();
+            // The schema is created inside the run's transaction: created statement by statement in autocommit
+            // mode, a run killed while creating it left a Meta table without its 'schema' row (or without the
+            // other tables), which every later run refused as "unknown schema version ''".
             db._transaction = connection.BeginTransaction();
+            db.Migrate();
             db.Forget(forgetBeforeNs);
             db.RunId = db.Scalar<long>("INSERT INTO Run(start_ns) VALUES ($s) RETURNING run_id", ("$s", startNs));
             return db;

@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Kiln.Faults.Tests.Build;
+
+/// <summary>A generated C project of <see cref="ModuleCount"/> modules (default 14) (src/mI.c, include/mI.h, a shared include/common.h
+/// and src/main.c) built by a <c>build.cs</c> with Kiln.Contrib's <c>CompileC</c> (-O0) and <c>LinkExecutable</c> into
+/// <c>build/</c>. Small sources so that a from-scratch build takes well under a second on two cores.</summary>
+internal sealed class GeneratedCProject
+{
+    public int ModuleCount { get; }
+
+    public const string Script =
+        """
+        using Kiln;
+        using Kiln.Contrib;
+        using (new Context(maxParallelRedoCount: 2))
+        {
+            var objects = new List<Kiln.Paths.TreePath>();
+            foreach (var source in new[] { MODULES })
+            {
+                var c = new CompileC { SourceFile = $"src/{source}.c", ObjectFile = $"build/obj/{source}.o", Optimization = "0", IncludeDirectories = ["include/"] }.Start();
+                objects.Add(c.Result.ObjectFile);
+            }
+            new LinkExecutable { ObjectFiles = [.. objects], LinkedFile = "build/app" }.Start();
+        }
+        """;
+
+    public string Root { get; }
+
+    public GeneratedCProject(string root, int moduleCount = 14)
+    {
+        Root = root;
+        ModuleCount = moduleCount;
+    }
+
+    public IEnumerable<string> SourceNames => Enumerable.Range(0, ModuleCount).Select(i => $"m{i}").Append("main");
+
+    /// <summary>Writes every source, header and the build script (state 0).</summary>
+    public void WriteAll()
+    {
+        Directory.CreateDirectory(Path.Combine(Root, ".kiln"));
+        Write("build.cs", Script.Replace("MODULES", string.Join(", ", SourceNames.Select(n => $"\"{n}\""))));
+        Write("include/common.h", "#define COMMON 1\n");
+        var main = new StringBuilder("#include \"common.h\"\n");
+        for (var i = 0; i < ModuleCount; i++)
+        {
+            Write($"include/m{i}.h", $"#define M{i}_SCALE {i + 1}\nint m{i}(int);\n");
+            Write($"src/m{i}.c", $"#include \"common.h\"\n#include \"m{i}.h\"\nint m{i}(int x) {{ return x * M{i}_SCALE + COMMON + 0; }}\n");
+            main.Append(CultureInfo.InvariantCulture, $"int m{i}(int);\n");
+        }
+        main.Append("int main(void) { int s = 0;");
+        for (var i = 0; i < ModuleCount; i++)
+            main.Append(CultureInfo.InvariantCulture, $" s += m{i}(s);");
+        main.Append(" return s & 1; }\n");
+        Write("src/main.c", main.ToString());
+    }
+
+    public void Write(string relative, string text)
+    {
+        var path = Path.Combine(Root, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    public string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
+
+    /// <summary>A digest of every source and header: equal digests mean equal from-scratch outputs.</summary>
+    public string SourceDigest()
+    {
+        var sb = new StringBuilder();
+        foreach (var f in Directory.GetFiles(Path.Combine(Root, "src")).Concat(Directory.GetFiles(Path.Combine(Root, "include"))).Order(StringComparer.Ordinal))
+            sb.Append(f).Append('\0').Append(File.ReadAllText(f)).Append('\0');
+        sb.Append(Read("build.cs"));
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
+    /// <summary>Every file under build/ (relative path → content).</summary>
+    public SortedDictionary<string, byte[]> Outputs()
+    {
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        var build = Path.Combine(Root, "build");
+        if (Directory.Exists(build))
+            foreach (var f in Directory.GetFiles(build, "*", SearchOption.AllDirectories))
+                result[Path.GetRelativePath(Root, f)] = File.ReadAllBytes(f);
+        return result;
+    }
+}

@@ -1,0 +1,132 @@
+namespace Kiln.Faults.Tests.Build;
+
+/// <summary>Issue 8.5, hostile input, with the real kiln: each case gives one clear error (exit 1), and nothing is lost —
+/// the outputs of the good build before it are unchanged and the next good run has nothing to redo.</summary>
+public sealed class HostileInputTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("kiln-faults-hostile-").FullName;
+    private readonly GeneratedCProject _project;
+
+    public HostileInputTests()
+    {
+        _project = new GeneratedCProject(_root, moduleCount: 1);
+        _project.WriteAll();
+    }
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+
+    private static string Script(string body) =>
+        "using Kiln;\nusing Kiln.Contrib;\n" + body;
+
+    private static string InContext(string statements) =>
+        Script("using (new Context(maxParallelRedoCount: 2))\n{\n" + statements + "}\n");
+
+    /// <summary>Good build, then <paramref name="script"/> (hostile), then the good build again.</summary>
+    private KilnProcess.Result RunHostile(string script, IDictionary<string, string>? environment = null)
+    {
+        if (!File.Exists("/usr/bin/gcc"))
+            Assert.Skip("gcc is not installed");
+        var good = KilnProcess.Run(_root, "build");
+        Assert.True(good.ExitCode == 0, good.Error);
+        var before = _project.Outputs();
+        _project.Write("hostile.cs", script);
+        var r = KilnProcess.Run(_root, ["build", "hostile"], environment);
+        Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}\n{r.Error}");
+        Assert.Single(r.Error.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        var after = _project.Outputs();
+        Assert.Equal(before.Keys, after.Keys.Where(before.ContainsKey));
+        foreach (var (path, bytes) in before)
+            Assert.True(bytes.AsSpan().SequenceEqual(after[path]), $"'{path}' changed");
+        var again = KilnProcess.Run(_root, "build");
+        Assert.True(again.ExitCode == 0 && again.Error.Contains("I run: 0 redo(s)", StringComparison.Ordinal), again.Error);
+        return r;
+    }
+
+    [Fact]
+    public void Paths_with_spaces_build_and_are_up_to_date_next_run()
+    {
+        if (!File.Exists("/usr/bin/gcc"))
+            Assert.Skip("gcc is not installed");
+        _project.Write("src/with space.c", "int spaced(void) { return 1; }\n");
+        _project.Write("spaces.cs", InContext(
+            """
+            var a = new CompileC { SourceFile = "src/with space.c", ObjectFile = "build/with space.o", Optimization = "0" }.Start();
+            new LinkExecutable { ObjectFiles = [a.Result.ObjectFile, "build/obj/m0.o", "build/obj/main.o"], LinkedFile = "build/my app" }.Start();
+            """));
+        Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
+        var r = KilnProcess.Run(_root, "build", "spaces");
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.True(File.Exists(Path.Combine(_root, "build", "my app")));
+        var again = KilnProcess.Run(_root, "build", "spaces");
+        Assert.Contains("I run: 0 redo(s)", again.Error);
+    }
+
+    [Fact]
+    public void A_source_path_with_a_newline_is_refused_where_it_is_written()
+    {
+        _project.Write("src/new\nline.c", "int y(void) { return 2; }\n");
+        var r = RunHostile(InContext("    new CompileC { SourceFile = \"src/new\\nline.c\", ObjectFile = \"build/newline.o\", Optimization = \"0\" }.Start();\n"));
+        Assert.Contains("error: invalid value for option 'SourceFile' of CompileC: ", r.Error);
+        Assert.Contains("  | reason: must not contain a line break: the compiler's depfile (make syntax) cannot represent it; rename the file\n  | at hostile.cs:5\n", r.Error);
+        Assert.DoesNotContain("Depfile", r.Error);
+    }
+
+    [Fact]
+    public void An_upwards_source_path_is_one_error_naming_the_role_and_the_path()
+    {
+        File.WriteAllText(Path.Combine(Path.GetDirectoryName(_root)!, "kiln-faults-outside.c"), "int z(void) { return 3; }\n");
+        var r = RunHostile(InContext("    new CompileC { SourceFile = \"../kiln-faults-outside.c\", ObjectFile = \"build/outside.o\", Optimization = \"0\" }.Start();\n"));
+        Assert.Contains("error: input dependency 'SourceFile' contains an invalid path: '../kiln-faults-outside.c'\n  | reason: is an upwards path: '../kiln-faults-outside.c'\n  | at hostile.cs:5\n", r.Error);
+    }
+
+    [Fact]
+    public void A_symbolic_link_loop_as_input_is_one_error_naming_it()
+    {
+        File.CreateSymbolicLink(Path.Combine(_root, "src", "loop.c"), "loop.c");
+        var r = RunHostile(InContext("    new CompileC { SourceFile = \"src/loop.c\", ObjectFile = \"build/loop.o\", Optimization = \"0\" }.Start();\n"));
+        Assert.Contains("error: input dependency 'SourceFile' contains an invalid path: 'src/loop.c'\n  | reason: filesystem object exists but is not a regular file\n  | at hostile.cs:5\n", r.Error);
+    }
+
+    [Fact]
+    public void An_environment_value_that_fails_validation_is_one_error_naming_variable_value_and_pattern()
+    {
+        var r = RunHostile(InContext(
+            """
+                Context.Active.Env.ImportFromOuter("KILN_MODE", pattern: "debug|release", example: "release");
+                new CompileC { SourceFile = "src/main.c", ObjectFile = "build/mode.o", Optimization = "0" }.Start();
+            """), new Dictionary<string, string> { ["KILN_MODE"] = "fast" });
+        Assert.Contains("imported value of environment variable 'KILN_MODE' is not matched by validation pattern: 'fast'\n  | validation pattern in question is 'debug|release'\n  | at hostile.cs:5\n", r.Error);
+    }
+
+    [Fact]
+    public void A_script_that_throws_keeps_the_redos_it_completed()
+    {
+        var r = RunHostile(InContext(
+            """
+                new CompileC { SourceFile = "src/m0.c", ObjectFile = "build/thrown.o", Optimization = "0", IncludeDirectories = ["include/"] }.Start();
+                throw new InvalidOperationException("the script gave up");
+            """));
+        Assert.Contains("error: InvalidOperationException: the script gave up\n  | at hostile.cs:6\n", r.Error);
+        Assert.True(File.Exists(Path.Combine(_root, "build", "thrown.o")), "the redo started before the exception completes at the context's exit");
+        var again = KilnProcess.Run(_root, "build", "hostile");
+        Assert.Contains("I run: 0 redo(s)", again.Error);
+    }
+
+    [Fact]
+    public void A_script_that_starts_a_redo_and_never_leaves_its_context_fails_and_the_redo_is_completed_and_recorded()
+    {
+        var r = RunHostile(Script(
+            """
+            var context = new Context(maxParallelRedoCount: 2);
+            new CompileC { SourceFile = "src/m0.c", ObjectFile = "build/abandoned.o", Optimization = "0", IncludeDirectories = ["include/"] }.Start();
+            return 0;
+            """));
+        Assert.Contains("error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'\n", r.Error);
+        Assert.True(File.Exists(Path.Combine(_root, "build", "abandoned.o")));
+        var again = KilnProcess.Run(_root, "build", "hostile");
+        Assert.Contains("I run: 0 redo(s)", again.Error);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Kiln.Faults.Tests.Build;
+
+/// <summary>Issue 8.1, kill anywhere: the real kiln building a generated C project is killed with SIGKILL at random
+/// instants spread over a build (script start, decisions, compiles, run-database writes, output replacement, commit);
+/// the next run must leave outputs byte-identical to a from-scratch build of the same sources.</summary>
+public sealed class KillAnywhereTests : IDisposable
+{
+    private readonly string _base = Directory.CreateTempSubdirectory("kiln-faults-kill-").FullName;
+
+    public void Dispose()
+    {
+        try { Directory.Delete(_base, recursive: true); } catch (IOException) { }
+    }
+
+    private const int RequiredKills = 50;
+
+    [Fact]
+    public void After_SIGKILL_at_any_instant_the_next_run_gives_the_outputs_of_a_build_from_scratch()
+    {
+        if (!File.Exists("/usr/bin/gcc"))
+            Assert.Skip("gcc is not installed");
+        var log = TestContext.Current.TestOutputHelper;
+        var work = Path.Combine(_base, "work");
+        var project = new GeneratedCProject(work);
+        project.WriteAll();
+
+        // First run compiles the script (cached in .kiln/scripts/ from then on); the second, from scratch, is timed.
+        AssertBuilds(work);
+        Directory.Delete(Path.Combine(work, "build"), true);
+        var watch = Stopwatch.StartNew();
+        AssertBuilds(work);
+        var fullBuild = watch.Elapsed;
+        log?.WriteLine($"from-scratch build: {fullBuild.TotalMilliseconds:F0} ms");
+
+        var references = new Dictionary<string, SortedDictionary<string, byte[]>>(StringComparer.Ordinal);
+        var random = new Random(Environment.GetEnvironmentVariable("KILN_FAULTS_SEED") is { } s ? int.Parse(s, CultureInfo.InvariantCulture) : Environment.TickCount);
+        var kills = 0;
+        var leftTemporaries = 0;
+        var iterations = 0;
+        while (kills < RequiredKills)
+        {
+            Assert.True(++iterations <= RequiredKills * 2, $"only {kills} of {iterations - 1} kills hit a running kiln");
+            var edit = Edit(project, random, iterations);
+            var delay = TimeSpan.FromMilliseconds(random.NextDouble() * fullBuild.TotalMilliseconds * 1.1);
+            var hit = KilnProcess.RunAndKill(work, delay, ["build"]);
+            if (hit)
+            {
+                kills++;
+                if (Directory.Exists(Path.Combine(work, ".kiln", "t")) && Directory.EnumerateFileSystemEntries(Path.Combine(work, ".kiln", "t")).Any())
+                    leftTemporaries++;
+            }
+
+            var after = KilnProcess.Run(work, "build");
+            Assert.True(after.ExitCode == 0, $"iteration {iterations} ({edit}, killed after {delay.TotalMilliseconds:F0} ms): run after the kill failed\n{after.Error}");
+            var digest = project.SourceDigest();
+            if (!references.TryGetValue(digest, out var expected))
+                references[digest] = expected = FromScratch(work);
+            var actual = project.Outputs();
+            Assert.True(expected.Keys.SequenceEqual(actual.Keys),
+                $"iteration {iterations} ({edit}, killed after {delay.TotalMilliseconds:F0} ms): outputs {string.Join(' ', actual.Keys)}, expected {string.Join(' ', expected.Keys)}");
+            foreach (var (path, bytes) in expected)
+                Assert.True(bytes.AsSpan().SequenceEqual(actual[path]),
+                    $"iteration {iterations} ({edit}, killed after {delay.TotalMilliseconds:F0} ms): '{path}' differs from a from-scratch build\n{after.Error}");
+
+            if (iterations % 5 == 0)
+            {
+                var noop = KilnProcess.Run(work, "build");
+                Assert.Equal(0, noop.ExitCode);
+                Assert.Contains("I run: 0 redo(s)", noop.Error);
+            }
+        }
+        log?.WriteLine($"{iterations} iterations, {kills} kills of a running kiln, {leftTemporaries} left temporaries in .kiln/t/, {references.Count} reference builds");
+    }
+
+    private static void AssertBuilds(string work)
+    {
+        var r = KilnProcess.Run(work, "build");
+        Assert.True(r.ExitCode == 0, r.Error);
+    }
+
+    /// <summary>One random edit as a person would make it between runs; returns what it did.</summary>
+    private static string Edit(GeneratedCProject project, Random random, int iteration)
+    {
+        var i = random.Next(project.ModuleCount);
+        switch (random.Next(7))
+        {
+            case 0:
+                project.Write("include/common.h", $"#define COMMON {iteration}\n");
+                return "common.h changed";
+            case 1:
+                project.Write($"include/m{i}.h", $"#define M{i}_SCALE {iteration}\nint m{i}(int);\n");
+                return $"m{i}.h changed";
+            case 2:
+            case 3:
+                project.Write($"src/m{i}.c", $"#include \"common.h\"\n#include \"m{i}.h\"\nint m{i}(int x) {{ return x * M{i}_SCALE + COMMON + {iteration}; }}\n");
+                return $"m{i}.c changed";
+            case 4:
+                File.Delete(Path.Combine(project.Root, "build", "obj", $"m{i}.o"));
+                return $"m{i}.o removed";
+            case 5:
+                if (Directory.Exists(Path.Combine(project.Root, "build")))
+                    Directory.Delete(Path.Combine(project.Root, "build"), true);
+                return "build/ removed";
+            default:
+                return "nothing changed";
+        }
+    }
+
+    /// <summary>The outputs of a from-scratch build of the current sources, built at the same absolute path (so that
+    /// nothing path-dependent can differ): the working tree is moved aside, a fresh copy (sources, script, cached script
+    /// assembly, no run-database, no outputs) is built in its place, then the working tree is moved back.</summary>
+    private static SortedDictionary<string, byte[]> FromScratch(string work)
+    {
+        var aside = work + ".aside";
+        Directory.Move(work, aside);
+        try
+        {
+            foreach (var dir in new[] { "src", "include", ".kiln/scripts" })
+                CopyDirectory(Path.Combine(aside, dir), Path.Combine(work, dir));
+            File.Copy(Path.Combine(aside, "build.cs"), Path.Combine(work, "build.cs"));
+            AssertBuilds(work);
+            return new GeneratedCProject(work).Outputs();
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+            Directory.Move(aside, work);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from))
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        foreach (var d in Directory.GetDirectories(from))
+            CopyDirectory(d, Path.Combine(to, Path.GetFileName(d)));
+    }
+}
