@@ -93,7 +93,7 @@ public static class Breakdown
                 if (RedoRules.Decide(observations[t], traces[t]).IsNeeded)
                     throw new InvalidOperationException("redo needed");
             });
-            Step("CopyForResult + StartedRun", context, (c, t) => _ = new StartedRun<CopyTool>(Task.FromResult((CopyTool)t.CopyForResult()), null, 0));
+            Step("CopyForResult + StartedRun", context, (c, t) => _ = new StartedRun<CopyTool>(Task.FromResult(t.CopyForResult()), null, 0));
             Step("working-tree time (touch probe)", context, (c, t) => run.Tree.WorkingTreeTimeNs());
             _ = toolKey;
         }
