@@ -43,6 +43,7 @@ internal sealed class RunDatabase : IDisposable
 {
     public const int SchemaVersion = 1;
     private const int CommitEvery = 2000;
+    private const int NoCheckpointOnClose = 1006; // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -74,6 +75,9 @@ internal sealed class RunDatabase : IDisposable
         {
             connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
             connection.Open();
+            // Closing leaves the WAL for the next run instead of checkpointing it (a few fsyncs: most of a no-op
+            // run's fixed cost); SQLite still checkpoints when a commit finds the WAL over 1000 pages.
+            SQLitePCL.raw.sqlite3_db_config(connection.Handle, NoCheckpointOnClose, 1, out _);
             var db = new RunDatabase(connection, path);
             db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;");
             db.Migrate();
@@ -167,6 +171,42 @@ internal sealed class RunDatabase : IDisposable
                 return existing;
             return (long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
                 ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!;
+        }
+    }
+
+    /// <summary>
+    /// <see cref="GetOrRegisterInstance"/> and <see cref="LoadTrace"/> in one statement (the no-op path of a start):
+    /// the id of the tool instance, registering it when new, and the trace of its last successful redo or null.
+    /// </summary>
+    public (long InstanceId, Trace? Trace) LookUpInstance(string toolKey, byte[] fingerprint, byte[] dependencyFingerprint)
+    {
+        lock (_gate)
+        {
+            using (var reader = Prepared(
+                "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, i.path, i.is_explicit, i.memo " +
+                "FROM ToolInst t LEFT JOIN RedoState s ON s.tool_inst_id=t.tool_inst_id LEFT JOIN Input i ON i.tool_inst_id=s.tool_inst_id " +
+                "WHERE t.tool_key=$k AND t.fingerprint=$f", ("$k", toolKey), ("$f", fingerprint)).ExecuteReader())
+            {
+                if (reader.Read())
+                {
+                    var id = reader.GetInt64(0);
+                    if (reader.IsDBNull(1))
+                        return (id, null);
+                    var requested = reader.GetInt64(1) != 0;
+                    var env = (byte[])reader.GetValue(2);
+                    var definition = (byte[])reader.GetValue(3);
+                    var inputs = new List<TracedInput>();
+                    do
+                    {
+                        if (!reader.IsDBNull(4))
+                            inputs.Add(new TracedInput(reader.GetString(4), reader.GetInt64(5) != 0, reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+                    }
+                    while (reader.Read());
+                    return (id, new Trace(requested, env, definition, inputs));
+                }
+            }
+            return ((long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
+                ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!, null);
         }
     }
 
