@@ -34,6 +34,9 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
     /// <summary>Definition digests by file, computed once per run.</summary>
     public ConcurrentDictionary<string, byte[]> DefinitionDigests { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Tool identities and run-database tool keys by tool class, computed once per run (not per start).</summary>
+    public ConcurrentDictionary<Type, (Tools.ToolIdentity Identity, string ToolKey)> Identities { get; } = new();
+
     /// <summary>Environment variables of this process when the run started.</summary>
     public IReadOnlyDictionary<string, string> ProcessEnvironment { get; } = ReadProcessEnvironment();
 

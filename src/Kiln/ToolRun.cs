@@ -29,11 +29,13 @@ internal static class ToolRun
         var problem = descriptor.Validate(tool);
         if (problem is not null)
             throw new DependencyException(problem);
-        var identity = ToolDefinitions.IdentityOf(tool.GetType(), run.DefinitionDigests);
-        var toolKey = identity.Key + "|" + PlatformId;
-        var fingerprint = descriptor.Fingerprint(tool);
-        var dependencyFingerprint = descriptor.Fingerprint(tool, dependenciesOnly: true);
-        var instanceId = run.Database.GetOrRegisterInstance(toolKey, fingerprint, dependencyFingerprint);
+        var (identity, toolKey) = run.Identities.GetOrAdd(tool.GetType(), static (type, state) =>
+        {
+            var found = ToolDefinitions.IdentityOf(type, state.DefinitionDigests);
+            return (found, found.Key + "|" + PlatformId);
+        }, run);
+        var (fingerprint, dependencyFingerprint) = descriptor.Fingerprints(tool);
+        var (instanceId, storedTrace) = run.Database.LookUpInstance(toolKey, fingerprint, dependencyFingerprint);
         Interlocked.Increment(ref run.InstanceCount);
 
         if (run.PendingByInstance.TryGetValue(instanceId, out var previous) && !previous.IsCompleted)
@@ -107,8 +109,9 @@ internal static class ToolRun
             }
         }
 
-        // Observe what the last redo depended on.
-        var trace = run.Database.LoadTrace(instanceId);
+        // Observe what the last redo depended on (read with the instance id, unless a redo of this instance was
+        // started in this run: then its trace is read again, after the wait above).
+        var trace = run.PendingByInstance.ContainsKey(instanceId) ? run.Database.LoadTrace(instanceId) : storedTrace;
         var previousNonExplicit = new List<ObservedInput>();
         var undecodable = new List<string>();
         if (trace is not null)

@@ -19,6 +19,9 @@ internal sealed class CanonicalEncoder
 
     public byte[] ToArray() => _buffer.WrittenSpan.ToArray();
 
+    /// <summary>The bytes written so far (valid until the next write).</summary>
+    public ReadOnlySpan<byte> WrittenSpan => _buffer.WrittenSpan;
+
     public void WriteTag(byte tag) => _buffer.Write([tag]);
 
     public void WriteInt32(int value)

@@ -157,6 +157,28 @@ internal sealed class ToolDescriptor
     public byte[] Fingerprint(Tool tool, bool dependenciesOnly = false)
     {
         var encoder = new CanonicalEncoder();
+        WriteDependencies(encoder, tool);
+        if (!dependenciesOnly)
+            WriteParameters(encoder, tool);
+        return SHA256.HashData(encoder.WrittenSpan);
+    }
+
+    /// <summary>
+    /// Both fingerprints of <see cref="Fingerprint"/> from one encoding: the dependency fingerprint hashes a prefix
+    /// of what the full one hashes.
+    /// </summary>
+    /// <exception cref="ToolDefinitionException">An execution parameter's value is not fundamental.</exception>
+    public (byte[] Full, byte[] DependenciesOnly) Fingerprints(Tool tool)
+    {
+        var encoder = new CanonicalEncoder();
+        WriteDependencies(encoder, tool);
+        var dependenciesOnly = SHA256.HashData(encoder.WrittenSpan);
+        WriteParameters(encoder, tool);
+        return (SHA256.HashData(encoder.WrittenSpan), dependenciesOnly);
+    }
+
+    private void WriteDependencies(CanonicalEncoder encoder, Tool tool)
+    {
         encoder.WriteString(Type.FullName ?? Type.Name);
         foreach (var role in Roles)
         {
@@ -183,17 +205,17 @@ internal sealed class ToolDescriptor
                     encoder.WriteString(p.AsString());
             }
         }
-        if (!dependenciesOnly)
+    }
+
+    private void WriteParameters(CanonicalEncoder encoder, Tool tool)
+    {
+        foreach (var parameter in Parameters)
         {
-            foreach (var parameter in Parameters)
-            {
-                encoder.WriteString(parameter.Name);
-                var error = encoder.TryWriteValue(parameter.GetValue(tool));
-                if (error is not null)
-                    throw new ToolDefinitionException(Type, $"execution parameter '{parameter.Name}' has a value of type '{error}', which is not fundamental\n  | use null, bool, numbers, strings, byte arrays, enums, paths, or lists and dictionaries of those");
-            }
+            encoder.WriteString(parameter.Name);
+            var error = encoder.TryWriteValue(parameter.GetValue(tool));
+            if (error is not null)
+                throw new ToolDefinitionException(Type, $"execution parameter '{parameter.Name}' has a value of type '{error}', which is not fundamental\n  | use null, bool, numbers, strings, byte arrays, enums, paths, or lists and dictionaries of those");
         }
-        return SHA256.HashData(encoder.ToArray());
     }
 
     /// <summary><c>ClassName(Role='value', …)</c> for explicit values (parameters are left out).</summary>
