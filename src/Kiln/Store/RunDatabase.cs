@@ -1,5 +1,6 @@
 using Kiln.Paths;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Kiln.Store;
 
@@ -50,6 +51,7 @@ internal sealed class RunDatabase : IDisposable
     private SqliteTransaction? _transaction;
     private int _uncommitted;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private sqlite3_stmt? _lookUp;
 
     private RunDatabase(SqliteConnection connection, string path)
     {
@@ -77,7 +79,7 @@ internal sealed class RunDatabase : IDisposable
             connection.Open();
             // Closing leaves the WAL for the next run instead of checkpointing it (a few fsyncs: most of a no-op
             // run's fixed cost); SQLite still checkpoints when a commit finds the WAL over 1000 pages.
-            SQLitePCL.raw.sqlite3_db_config(connection.Handle, NoCheckpointOnClose, 1, out _);
+            raw.sqlite3_db_config(connection.Handle, NoCheckpointOnClose, 1, out _);
             var db = new RunDatabase(connection, path);
             db.Execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=OFF; PRAGMA temp_store=MEMORY;");
             db.Migrate();
@@ -182,32 +184,61 @@ internal sealed class RunDatabase : IDisposable
     {
         lock (_gate)
         {
-            using (var reader = Prepared(
-                "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, i.path, i.is_explicit, i.memo " +
-                "FROM ToolInst t LEFT JOIN RedoState s ON s.tool_inst_id=t.tool_inst_id LEFT JOIN Input i ON i.tool_inst_id=s.tool_inst_id " +
-                "WHERE t.tool_key=$k AND t.fingerprint=$f", ("$k", toolKey), ("$f", fingerprint)).ExecuteReader())
+            // Straight through SQLitePCL (a statement prepared once, bound and stepped): the ADO.NET command and
+            // reader cost more than the query itself on this path, which every start of an up-to-date instance takes.
+            var db = _connection.Handle!;
+            if (_lookUp is null)
             {
-                if (reader.Read())
+                Check(raw.sqlite3_prepare_v3(db,
+                    "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, i.path, i.is_explicit, i.memo " +
+                    "FROM ToolInst t LEFT JOIN RedoState s ON s.tool_inst_id=t.tool_inst_id LEFT JOIN Input i ON i.tool_inst_id=s.tool_inst_id " +
+                    "WHERE t.tool_key=?1 AND t.fingerprint=?2", raw.SQLITE_PREPARE_PERSISTENT, out var statement, out _));
+                _lookUp = statement;
+            }
+            var lookUp = _lookUp;
+            try
+            {
+                Check(raw.sqlite3_bind_text(lookUp, 1, toolKey));
+                Check(raw.sqlite3_bind_blob(lookUp, 2, fingerprint));
+                var rc = raw.sqlite3_step(lookUp);
+                if (rc == raw.SQLITE_ROW)
                 {
-                    var id = reader.GetInt64(0);
-                    if (reader.IsDBNull(1))
+                    var id = raw.sqlite3_column_int64(lookUp, 0);
+                    if (raw.sqlite3_column_type(lookUp, 1) == raw.SQLITE_NULL)
                         return (id, null);
-                    var requested = reader.GetInt64(1) != 0;
-                    var env = (byte[])reader.GetValue(2);
-                    var definition = (byte[])reader.GetValue(3);
+                    var requested = raw.sqlite3_column_int64(lookUp, 1) != 0;
+                    var env = raw.sqlite3_column_blob(lookUp, 2).ToArray();
+                    var definition = raw.sqlite3_column_blob(lookUp, 3).ToArray();
                     var inputs = new List<TracedInput>();
-                    do
+                    for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(lookUp))
                     {
-                        if (!reader.IsDBNull(4))
-                            inputs.Add(new TracedInput(reader.GetString(4), reader.GetInt64(5) != 0, reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6)));
+                        if (raw.sqlite3_column_type(lookUp, 4) == raw.SQLITE_NULL)
+                            continue;
+                        inputs.Add(new TracedInput(
+                            raw.sqlite3_column_text(lookUp, 4).utf8_to_string(),
+                            raw.sqlite3_column_int64(lookUp, 5) != 0,
+                            raw.sqlite3_column_type(lookUp, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_blob(lookUp, 6).ToArray()));
                     }
-                    while (reader.Read());
+                    if (rc != raw.SQLITE_DONE)
+                        Check(rc);
                     return (id, new Trace(requested, env, definition, inputs));
                 }
+                if (rc != raw.SQLITE_DONE)
+                    Check(rc);
+            }
+            finally
+            {
+                raw.sqlite3_reset(lookUp);
             }
             return ((long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
                 ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!, null);
         }
+    }
+
+    private void Check(int rc)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_ROW or raw.SQLITE_DONE))
+            SqliteException.ThrowExceptionForRC(rc, _connection.Handle);
     }
 
     /// <summary>Whether another instance with the same tool and explicit dependencies (but other parameters) has a known redo.</summary>
@@ -400,6 +431,8 @@ internal sealed class RunDatabase : IDisposable
             foreach (var command in _commands.Values)
                 command.Dispose();
             _commands.Clear();
+            _lookUp?.Dispose();
+            _lookUp = null;
             _transaction?.Dispose();
             _transaction = null;
             _connection.Dispose();
