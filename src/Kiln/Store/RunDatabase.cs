@@ -13,8 +13,9 @@ namespace Kiln.Store;
 /// Why SQLite: one file, atomic transactions, crash-safe (a killed run loses at most its uncommitted redos,
 /// which are then redone), indexed prefix queries for "every input under this output", and a maintained
 /// library (Microsoft.Data.Sqlite) — the choice dlb made for the same reasons. WAL journal with
-/// <c>synchronous=NORMAL</c>; one transaction per run, committed at the end (and every 2000 stores), so the
-/// cost per tool instance is a few prepared-statement executions.
+/// <c>synchronous=NORMAL</c>, kept when closing (checkpointed and truncated only when over 1 MiB); one transaction
+/// per run, committed at the end (and every 2000 stores), so the cost of an up-to-date tool instance is one
+/// prepared statement.
 /// </para>
 /// <para>Schema version 1 (file <c>.kiln/runs-1.sqlite</c>; see also docs/run-database.md):</para>
 /// <code>
@@ -37,7 +38,8 @@ namespace Kiln.Store;
 /// (<c>a/b</c> → <c>a/b/</c>, <c>a/b/</c> → <c>a/b/</c>), so "every path under output o" is the index range
 /// [<c>o/</c>, <c>o0</c>) ('0' follows '/'). <c>memo</c> is <see cref="FileMemo.Encode"/>.
 /// Forgetting: at open, runs older than the dependency age are deleted, and with them the traces last written
-/// by them, so every tool instance is redone at least once per dependency age.
+/// by them, so every tool instance is redone at least once per dependency age (the cascade runs only when a run
+/// was deleted).
 /// </para>
 /// </remarks>
 internal sealed class RunDatabase : IDisposable
@@ -45,6 +47,7 @@ internal sealed class RunDatabase : IDisposable
     public const int SchemaVersion = 1;
     private const int CommitEvery = 2000;
     private const int NoCheckpointOnClose = 1006; // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
+    private const long CheckpointWalBytes = 1 << 20;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -131,14 +134,18 @@ internal sealed class RunDatabase : IDisposable
 
     private void Forget(long forgetBeforeNs)
     {
+        // Rows lose their run only when runs are deleted, and the cascade scans whole tables (milliseconds for
+        // 10 000 instances): it runs only when a run was forgotten. Instances registered without a successful redo
+        // stay until then (harmless: found again by their key).
+        if (Execute("DELETE FROM Run WHERE start_ns < $t", ("$t", forgetBeforeNs)) == 0)
+            return;
         Execute(
             """
-            DELETE FROM Run WHERE start_ns < $t;
             DELETE FROM Redo WHERE run_id NOT IN (SELECT run_id FROM Run);
             DELETE FROM Input WHERE tool_inst_id IN (SELECT tool_inst_id FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run));
             DELETE FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run);
             DELETE FROM ToolInst WHERE tool_inst_id NOT IN (SELECT tool_inst_id FROM RedoState);
-            """, ("$t", forgetBeforeNs));
+            """);
     }
 
     /// <summary>Encodes a managed-tree path for the <c>path</c> column.</summary>
@@ -435,7 +442,27 @@ internal sealed class RunDatabase : IDisposable
             _lookUp = null;
             _transaction?.Dispose();
             _transaction = null;
+            CheckpointIfLarge();
             _connection.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Closing does not checkpoint (see <see cref="Open"/>), and the next open reads the whole WAL to rebuild its
+    /// index: a WAL over <see cref="CheckpointWalBytes"/> is checkpointed and truncated here, so a run that wrote
+    /// much pays the checkpoint, and a no-op run only every few hundred runs.
+    /// </summary>
+    private void CheckpointIfLarge()
+    {
+        try
+        {
+            var wal = new FileInfo(Path + "-wal");
+            if (wal.Exists && wal.Length > CheckpointWalBytes)
+                Execute("PRAGMA wal_checkpoint(TRUNCATE)");
+        }
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            // Only a cost: the next open reads a longer WAL.
         }
     }
 
@@ -457,14 +484,14 @@ internal sealed class RunDatabase : IDisposable
         return command;
     }
 
-    private void Execute(string sql, params (string Name, object Value)[] parameters)
+    private int Execute(string sql, params (string Name, object Value)[] parameters)
     {
         using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.Transaction = _transaction;
         foreach (var (name, value) in parameters)
             command.Parameters.AddWithValue(name, value);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     private T Scalar<T>(string sql, params (string Name, object Value)[] parameters)
