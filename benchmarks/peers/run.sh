@@ -7,7 +7,7 @@
 #
 # Environment:
 #     JOBS      parallelism (default 2): make -j, ninja -j, kiln maxParallelRedoCount
-#     RUNS      counted runs per scenario (hyperfine --runs, after 1 warm-up; default 5)
+#     RUNS      counted rounds per scenario (after 1 warm-up round; default 5)
 #     SCENARIOS which scenarios to time (default "full noop touch_c touch_h"); e.g. SCENARIOS=noop for a
 #               no-op-only pass at N=5000 (the project is built once, untimed, before the no-op)
 #     TOOLS     which tools (default "kiln ninja make")
@@ -17,13 +17,14 @@
 #
 # For each N, one copy of the project per tool (WORKDIR/nN/<tool>) so that the tools share no outputs. All three
 # tools of one N are timed in the same run, so ratios are taken on the same (noisy) machine at the same time.
-# Scenarios (hyperfine, medians):
+# Tools are interleaved run by run (bench.py: round 1 kiln, ninja, make; round 2 …), 1 warm-up round, so the load
+# of the shared machine falls on all alike. Per run: wall time, CPU time (user + system, command and descendants)
+# and peak RSS of the largest single process (GNU time's %M, as time -v reports it). Scenarios (medians):
 #   full     full build from clean (clean in --prepare: remove build/ and all build state)
 #   noop     rebuild with nothing changed
 #   touch_c  rebuild after 'touch src/f0001.c'
 #   touch_h  rebuild after 'touch include/h00.h' (50 % of the sources include it)
-# Peak RSS (GNU time -v, one run each, largest single process): full build and no-op.
-# Results: WORKDIR/results/*.json, *.time.txt; the markdown table: WORKDIR/results/table.md (by to_markdown.py).
+# Results: WORKDIR/results/nN-<scenario>.json; the markdown table: WORKDIR/results/table.md (by to_markdown.py).
 
 set -euo pipefail
 
@@ -86,20 +87,23 @@ return 0;
 CS
 }
 
-quiet() { printf '%s >/dev/null 2>&1' "$1"; }
-
-bench() {  # name dir prepare command
-    local name="$1" dir="$2" prepare="$3" command="$4"
-    (cd "$dir" && hyperfine --style basic --warmup 1 --runs "$RUNS" --shell sh \
-        --prepare "$prepare" --export-json "$WORKDIR/results/$name.json" "$(quiet "$command")" >&2)
-}
-
-peak_rss() {  # name dir command
-    local name="$1" dir="$2" command="$3"
-    (cd "$dir" && /usr/bin/time -v -o "$WORKDIR/results/$name.time.txt" sh -c "$(quiet "$command")")
-}
-
 has() { case " $SCENARIOS " in *" $1 "*) return 0;; esac; return 1; }
+
+bench() {  # N scenario prepare-kind
+    local n="$1" scenario="$2" specs=() tool dir prepare
+    for tool in $TOOLS; do
+        dir="$WORKDIR/n$n/$tool"
+        case "$scenario" in
+            full)    prepare="${clean_cmd[$tool]}" ;;
+            noop)    prepare="" ;;
+            touch_c) prepare="touch src/f0001.c" ;;
+            touch_h) prepare="touch include/h00.h" ;;
+        esac
+        specs+=("$tool=$dir|$prepare|${build_cmd[$tool]}")
+    done
+    echo "== N=$n $scenario" >&2
+    python3 "$here/bench.py" "$WORKDIR/results/n$n-$scenario.json" "$RUNS" 1 "${specs[@]}"
+}
 
 for n in "${SIZES[@]}"; do
     for tool in $TOOLS; do
@@ -110,24 +114,13 @@ for n in "${SIZES[@]}"; do
             rm -rf "$dir/build.py" "$dir/.dlbroot"
             if [ "$tool" = kiln ]; then mkdir -p "$dir/.kiln"; write_build_cs "$dir"; fi
         fi
+        # Settle: build (compiling build.cs once for kiln) and once more, untimed.
+        (cd "$dir" && ${build_cmd[$tool]} >/dev/null 2>&1 && ${build_cmd[$tool]} >/dev/null 2>&1) \
+            || { echo "build failed: $tool N=$n" >&2; (cd "$dir" && ${build_cmd[$tool]} 2>&1 | tail -20); exit 1; }
     done
-    for tool in $TOOLS; do
-        dir="$WORKDIR/n$n/$tool"
-        b="${build_cmd[$tool]}"
-        c="${clean_cmd[$tool]}"
-        echo "== N=$n $tool: $b" >&2
-        (cd "$dir" && sh -c "$(quiet "$b")") || { echo "build failed: $tool N=$n" >&2; (cd "$dir" && $b | tail -20); exit 1; }
-        has full    && bench "n$n-$tool-full"    "$dir" "$c" "$b"
-        (cd "$dir" && sh -c "$(quiet "$b")")
-        has noop    && bench "n$n-$tool-noop"    "$dir" "true" "$b"
-        has touch_c && bench "n$n-$tool-touch_c" "$dir" "touch src/f0001.c" "$b"
-        has touch_h && bench "n$n-$tool-touch_h" "$dir" "touch include/h00.h" "$b"
-        if has full; then
-            (cd "$dir" && sh -c "$c")
-            peak_rss "n$n-$tool-full" "$dir" "$b"
-        fi
-        (cd "$dir" && sh -c "$(quiet "$b")")
-        has noop && peak_rss "n$n-$tool-noop" "$dir" "$b"
+    # full first (it ends built), then the incremental scenarios on the built trees.
+    for scenario in full noop touch_c touch_h; do
+        has "$scenario" && bench "$n" "$scenario"
     done
 done
 
