@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 
 namespace Kiln.Cli.Build;
@@ -8,12 +7,6 @@ namespace Kiln.Cli.Build;
 /// as a JSON array of strings (the script name first), written atomically (temporary file + rename), so that
 /// arguments with newlines or trailing spaces survive exactly and a killed run never leaves half a file.
 /// </summary>
-/// <remarks>
-/// Read and written with <see cref="Utf8JsonReader"/>/<see cref="Utf8JsonWriter"/>, not the reflection-based
-/// <see cref="JsonSerializer"/>: its first use per process costs ~30–60 ms of type-info building and emitted
-/// accessors (a sixth of a no-op <c>kiln build</c> of 1000 instances, measured with dotnet-trace). An unchanged
-/// history is not rewritten.
-/// </remarks>
 internal static class ArgumentHistory
 {
     public const string FileName = "last-arguments.json";
@@ -27,16 +20,16 @@ internal static class ArgumentHistory
         var path = PathIn(root);
         if (!File.Exists(path))
             return null;
-        string[]? args;
+        List<string>? args;
         try
         {
-            args = Parse(File.ReadAllBytes(path));
+            args = ReadStringArray(File.ReadAllBytes(path));
         }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
         {
             args = null;
         }
-        if (args is null || args.Length == 0 || args.Any(a => a is null) || ScriptName.Problem(args[0]) is not null || ScriptName.Normalize(args[0]) != args[0])
+        if (args is null || args.Count == 0 || ScriptName.Problem(args[0]) is not null || ScriptName.Normalize(args[0]) != args[0])
             throw new InvalidDataException($"invalid kiln history file (remove it manually): '{path}'");
         return args;
     }
@@ -48,10 +41,15 @@ internal static class ArgumentHistory
         var temporary = path + ".tmp-" + Environment.ProcessId;
         try
         {
-            var content = Serialize(arguments);
-            if (File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(content))
-                return;
-            File.WriteAllBytes(temporary, content);
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer))
+            {
+                json.WriteStartArray();
+                foreach (var a in arguments)
+                    json.WriteStringValue(a);
+                json.WriteEndArray();
+            }
+            File.WriteAllBytes(temporary, buffer.WrittenSpan.ToArray());
             File.Move(temporary, path, overwrite: true);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -67,37 +65,25 @@ internal static class ArgumentHistory
         }
     }
 
-    /// <summary>The JSON array of strings, as <c>JsonSerializer.Serialize</c> writes it (compact, default escaping).</summary>
-    internal static byte[] Serialize(IReadOnlyList<string> arguments)
+    /// <summary>
+    /// A JSON array of strings, or null for anything else. Read with <see cref="Utf8JsonReader"/> rather than the
+    /// reflection-based serializer, whose first use costs tens of milliseconds in every <c>kiln</c> start.
+    /// </summary>
+    private static List<string>? ReadStringArray(byte[] bytes)
     {
-        var buffer = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartArray();
-            foreach (var a in arguments)
-                writer.WriteStringValue(a);
-            writer.WriteEndArray();
-        }
-        return buffer.WrittenSpan.ToArray();
-    }
-
-    /// <summary>A JSON array of strings; null for any other JSON value (or an array holding non-strings).</summary>
-    /// <exception cref="JsonException">Not JSON.</exception>
-    internal static string[]? Parse(byte[] json)
-    {
-        var reader = new Utf8JsonReader(json);
+        var reader = new Utf8JsonReader(bytes);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray)
             return null;
         var result = new List<string>();
-        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        while (reader.Read())
         {
+            if (reader.TokenType == JsonTokenType.EndArray)
+                return reader.Read() ? null : result;
             if (reader.TokenType != JsonTokenType.String)
                 return null;
             result.Add(reader.GetString()!);
         }
-        if (reader.TokenType != JsonTokenType.EndArray || reader.Read())
-            return null;
-        return [.. result];
+        return null;
     }
 
     /// <summary>dlb's rendering: <c>'build.cs', 'a\nb', 'c '</c>.</summary>
