@@ -207,11 +207,6 @@ internal static class ToolRun
         List<(RoleDescriptor Role, EnvVarValue Value)> nonExplicitEnv, long startNs)
     {
         var run = context.Run;
-        var fs = run.FileSystem;
-        var root = context.RootPath;
-        var levels = run.Configuration.Levels;
-        var log = run.Configuration.Log;
-
         var result = tool.CopyForResult();
         foreach (var (role, value) in nonExplicitEnv)
             role.Property.SetValue(result, value);
