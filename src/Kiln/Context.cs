@@ -229,7 +229,9 @@ public sealed partial class Context : IDisposable
                 if (run.Configuration.LatestRunSummaryMaxCount > 0)
                     RunSummaryReport.Write(run, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
             }
+            KillPoints.AtCommit(after: false);
             run.Database.Commit();
+            KillPoints.AtCommit(after: true);
             run.Records.Write(run.FileSystem, run.Tree.ManagementNative);
             run.Tree.WaitForWorkingTreeTimeToAdvance(timeBefore, run.Configuration.Time, run.Configuration.WorkingTreeTimeLimit);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kiln.WorkingTree;
 
 namespace Kiln.Cli.Build;
 
@@ -50,7 +51,9 @@ internal static class ArgumentHistory
                 json.WriteEndArray();
             }
             File.WriteAllBytes(temporary, buffer.WrittenSpan.ToArray());
+            KillPoints.BeforeRename(path);
             File.Move(temporary, path, overwrite: true);
+            KillPoints.AfterRename(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

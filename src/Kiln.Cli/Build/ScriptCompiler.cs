@@ -3,6 +3,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Text;
+using Kiln.WorkingTree;
 
 namespace Kiln.Cli.Build;
 
@@ -60,7 +61,9 @@ internal static class ScriptCompiler
             File.Delete(temporary);
             return errors.Count > 0 ? errors : ["error: compilation failed"];
         }
+        KillPoints.BeforeRename(outputPath);
         File.Move(temporary, outputPath, overwrite: true);
+        KillPoints.AfterRename(outputPath);
         return [];
     }
 

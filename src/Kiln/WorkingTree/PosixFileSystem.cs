@@ -53,11 +53,13 @@ internal sealed class PosixFileSystem : IFileSystem
 
     public void Rename(string source, string destination)
     {
+        KillPoints.BeforeRename(destination);
         if (Libc.Rename(source, destination) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             throw new IOException($"cannot rename {TreePath.Quote(source)} to {TreePath.Quote(destination)}: {Marshal.GetPInvokeErrorMessage(errno)}");
         }
+        KillPoints.AfterRename(destination);
     }
 
     public void CreateNewFile(string path)

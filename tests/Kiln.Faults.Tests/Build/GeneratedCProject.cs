@@ -86,4 +86,37 @@ internal sealed class GeneratedCProject
                 result[Path.GetRelativePath(Root, f)] = File.ReadAllBytes(f);
         return result;
     }
+
+    /// <summary>The outputs of a from-scratch build of the current sources, built at the same absolute path (so that
+    /// nothing path-dependent can differ): the working tree is moved aside, a fresh copy (sources, script, cached script
+    /// assembly, no run-database, no outputs) is built in its place, then the working tree is moved back.</summary>
+    public SortedDictionary<string, byte[]> FromScratch()
+    {
+        var work = Root;
+        var aside = work + ".aside";
+        Directory.Move(work, aside);
+        try
+        {
+            foreach (var dir in new[] { "src", "include", ".kiln/scripts" })
+                CopyDirectory(Path.Combine(aside, dir), Path.Combine(work, dir));
+            File.Copy(Path.Combine(aside, "build.cs"), Path.Combine(work, "build.cs"));
+            var run = KilnProcess.Run(work, "build");
+            Assert.True(run.ExitCode == 0, run.Error);
+            return Outputs();
+        }
+        finally
+        {
+            Directory.Delete(work, true);
+            Directory.Move(aside, work);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from))
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        foreach (var d in Directory.GetDirectories(from))
+            CopyDirectory(d, Path.Combine(to, Path.GetFileName(d)));
+    }
 }

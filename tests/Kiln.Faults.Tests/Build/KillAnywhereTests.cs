@@ -57,7 +57,7 @@ public sealed class KillAnywhereTests : IDisposable
             Assert.True(after.ExitCode == 0, $"iteration {iterations} ({edit}, killed after {delay.TotalMilliseconds:F0} ms): run after the kill failed\n{after.Error}");
             var digest = project.SourceDigest();
             if (!references.TryGetValue(digest, out var expected))
-                references[digest] = expected = FromScratch(work);
+                references[digest] = expected = project.FromScratch();
             var actual = project.Outputs();
             Assert.True(expected.Keys.SequenceEqual(actual.Keys),
                 $"iteration {iterations} ({edit}, killed after {delay.TotalMilliseconds:F0} ms): outputs {string.Join(' ', actual.Keys)}, expected {string.Join(' ', expected.Keys)}");
@@ -107,36 +107,5 @@ public sealed class KillAnywhereTests : IDisposable
             default:
                 return "nothing changed";
         }
-    }
-
-    /// <summary>The outputs of a from-scratch build of the current sources, built at the same absolute path (so that
-    /// nothing path-dependent can differ): the working tree is moved aside, a fresh copy (sources, script, cached script
-    /// assembly, no run-database, no outputs) is built in its place, then the working tree is moved back.</summary>
-    private static SortedDictionary<string, byte[]> FromScratch(string work)
-    {
-        var aside = work + ".aside";
-        Directory.Move(work, aside);
-        try
-        {
-            foreach (var dir in new[] { "src", "include", ".kiln/scripts" })
-                CopyDirectory(Path.Combine(aside, dir), Path.Combine(work, dir));
-            File.Copy(Path.Combine(aside, "build.cs"), Path.Combine(work, "build.cs"));
-            AssertBuilds(work);
-            return new GeneratedCProject(work).Outputs();
-        }
-        finally
-        {
-            Directory.Delete(work, true);
-            Directory.Move(aside, work);
-        }
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(from))
-            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
-        foreach (var d in Directory.GetDirectories(from))
-            CopyDirectory(d, Path.Combine(to, Path.GetFileName(d)));
     }
 }
