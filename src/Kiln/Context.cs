@@ -53,7 +53,8 @@ public sealed partial class Context : IDisposable
         if (Parent is null)
         {
             _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner);
-            Volatile.Write(ref _openRootCount, Volatile.Read(ref _openRootCount) + 1);
+            lock (OpenRoots)
+                OpenRoots.Add(this);
             Env = new EnvironmentVariables(this, null, _run.ProcessEnvironment);
             Helper = new Helpers(this, null, _run.ExecutableSearchPath);
         }
@@ -66,6 +67,7 @@ public sealed partial class Context : IDisposable
             Env = new EnvironmentVariables(this, Parent.Env, _run.ProcessEnvironment);
             Helper = new Helpers(this, Parent.Helper, _run.ExecutableSearchPath);
         }
+        _run.Innermost = this;
         ActiveContext.Value = this;
     }
 
@@ -77,12 +79,56 @@ public sealed partial class Context : IDisposable
     /// <summary>Whether a context is active (in this async flow).</summary>
     public static bool IsRunning => ActiveContext.Value is not null;
 
-    // Root contexts entered and not yet left, process-wide (unlike ActiveContext, it is seen outside the async flow
-    // that entered them): kiln uses it to refuse a script that returns with its root context still open.
-    private static int _openRootCount;
+    // Root contexts entered and not yet left, process-wide (unlike ActiveContext, seen outside the async flow that
+    // entered them): kiln uses it to leave the contexts of a script that returns without disposing them, even when an
+    // async Main entered them in a flow whose AsyncLocal values never come back to the caller.
+    private static readonly List<Context> OpenRoots = [];
 
     /// <summary>Root contexts entered in this process and not yet left, in any async flow.</summary>
-    internal static int OpenRootCount => Volatile.Read(ref _openRootCount);
+    internal static int OpenRootCount
+    {
+        get
+        {
+            lock (OpenRoots)
+                return OpenRoots.Count;
+        }
+    }
+
+    /// <summary>
+    /// Leaves every context still open in this process, innermost first, from whatever async flow entered it: their
+    /// pending redos complete and are recorded, and each root commits its run. For a script that returned without
+    /// disposing its contexts; the first failure is rethrown after all are left.
+    /// </summary>
+    internal static void LeaveAllOpen()
+    {
+        Exception? first = null;
+        while (true)
+        {
+            Context? root;
+            lock (OpenRoots)
+                root = OpenRoots.Count == 0 ? null : OpenRoots[^1];
+            if (root is null)
+                break;
+            for (var context = root._run.Innermost; context is not null; context = context.Parent)
+            {
+                try
+                {
+                    // Adopt the context into this flow, so that leaving it is in order.
+                    ActiveContext.Value = context;
+                    context.Dispose();
+                }
+                catch (Exception e)
+                {
+                    first ??= e;
+                }
+            }
+            lock (OpenRoots)
+                OpenRoots.Remove(root);
+        }
+        ActiveContext.Value = null;
+        if (first is not null)
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+    }
 
     /// <summary>The outer context, or null for the root context.</summary>
     public Context? Parent { get; }
@@ -204,12 +250,14 @@ public sealed partial class Context : IDisposable
         finally
         {
             ActiveContext.Value = Parent;
+            _run.Innermost = Parent;
             _scheduler.Dispose();
         }
 
         if (IsRoot)
         {
-            Interlocked.Decrement(ref _openRootCount);
+            lock (OpenRoots)
+                OpenRoots.Remove(this);
             LeaveRoot(failure is null);
         }
         if (failure is not null)

@@ -31,6 +31,9 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public int RedosCompleted;
 
+    /// <summary>The innermost context of this run not yet left (null once the root is left).</summary>
+    public Context? Innermost { get; set; }
+
     /// <summary>Compilation database and redo trace of this run.</summary>
     public RunRecords Records { get; } = new();
 

@@ -107,29 +107,22 @@ internal static class BuildCommand
     /// <summary>
     /// A script that returns (or throws) with a context it never disposed used to end kiln with its own exit status
     /// while started redos were abandoned and the run was never committed: exit 0 without the outputs. Contexts still
-    /// active in this flow are left here, innermost first (their pending redos complete and are recorded); a root
-    /// context open in another async flow cannot be left from here (its redos are redone next run). Either is an error.
+    /// open are left here, innermost first, whichever async flow entered them (their pending redos complete and are
+    /// recorded); the script's mistake is still an error.
     /// </summary>
     private static bool LeftOpenContexts(TextWriter error)
     {
         if (Context.OpenRootCount == 0)
             return false;
-        var completed = false;
         try
         {
-            while (Context.IsRunning)
-            {
-                Context.Active.Dispose();
-                completed = true;
-            }
+            Context.LeaveAllOpen();
         }
         catch (Exception e)
         {
             error.WriteLine("error: " + e.Message);
         }
-        error.WriteLine(completed
-            ? "error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'"
-            : "error: the script ended with its root context still open\n  | its pending redos were abandoned (they are redone next run); enclose each context in 'using (new Context(…)) { … }'");
+        error.WriteLine("error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'");
         return true;
     }
 

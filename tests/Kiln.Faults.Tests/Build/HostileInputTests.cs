@@ -129,4 +129,22 @@ public sealed class HostileInputTests : IDisposable
         var again = KilnProcess.Run(_root, "build", "hostile");
         Assert.Contains("I run: 0 redo(s)", again.Error);
     }
+
+    [Fact]
+    public void An_async_script_that_returns_with_its_root_context_open_fails_and_the_redo_is_completed_and_recorded()
+    {
+        // The context is entered inside the async Main, after an await: its AsyncLocal never reaches kiln's flow.
+        var r = RunHostile(Script(
+            """
+            await Task.Yield();
+            var context = new Context(maxParallelRedoCount: 2);
+            new CompileC { SourceFile = "src/m0.c", ObjectFile = "build/abandoned-async.o", Optimization = "0", IncludeDirectories = ["include/"] }.Start();
+            await Task.Yield();
+            return 0;
+            """));
+        Assert.Contains("error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'\n", r.Error);
+        Assert.True(File.Exists(Path.Combine(_root, "build", "abandoned-async.o")));
+        var again = KilnProcess.Run(_root, "build", "hostile");
+        Assert.Contains("I run: 0 redo(s)", again.Error);
+    }
 }
