@@ -12,15 +12,13 @@ namespace Kiln.Toolchain;
 public sealed record CompileCommand(string Directory, IReadOnlyList<string> Arguments, string File, string Output)
 {
     /// <summary>The argument vector as one POSIX shell command line (words quoted where needed).</summary>
-    public string CommandLine => string.Join(' ', Arguments.Select(QuoteForShell));
+    public string CommandLine => Shared.ShellQuoting.Join(Arguments);
 
     /// <summary>Quotes <paramref name="word"/> for a POSIX shell when it contains anything but safe characters.</summary>
     /// <param name="word">One argument.</param>
     public static string QuoteForShell(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        return word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:+,@%".Contains(c, StringComparison.Ordinal))
-            ? word
-            : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+        return Shared.ShellQuoting.Word(word);
     }
 }

@@ -51,7 +51,7 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             foreach (var (k, v) in options.ForcedEnvironment)
                 env[k] = v;
 
-        var commandLine = ShellQuote([path, .. args]);
+        var commandLine = Shared.ShellQuoting.Join([path, .. args]);
         if (Log.IsUnsuppressed(_run.Configuration.Levels.HelperExecution))
         {
             Log.Inform($"execute helper {TreePath.Quote(helper)}\n  path: {TreePath.Quote(path)}\n  arguments: {string.Join(", ", args.Select(TreePath.Quote))}\n  directory: {TreePath.Quote(cwd)}",
@@ -82,11 +82,6 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
         var all = text.TrimEnd().Split('\n');
         return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
-
-    internal static string ShellQuote(IEnumerable<string> words) =>
-        string.Join(' ', words.Select(w => w.Length > 0 && w.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:+,@%".Contains(c, StringComparison.Ordinal))
-            ? w
-            : "'" + w.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
     public override TemporaryPath Temporary(string suffix = "", bool isDirectory = false)
     {

@@ -50,7 +50,7 @@ internal static class LibraryBuilder
 
             var args = CompileArguments(options, includeDir, source, library, dependencies.Select(d => d.Path));
             args.InsertRange(args.IndexOf(source), ["-MMD", "-MF", depfile]);
-            var command = ShellQuote.Join(new[] { compiler.ExecutablePath }.Concat(args));
+            var command = string.Join(' ', new[] { compiler.ExecutablePath }.Concat(args).Select(CompileCommand.QuoteForShell));
 
             var started = time.GetTimestamp();
             ToolProcessResult result;
@@ -232,7 +232,7 @@ internal static class LibraryBuilder
         script.Append("# Reproduces the failed JIT build of signature '").Append(signature.Replace("\n", " ", StringComparison.Ordinal)).Append("' (written by Kiln.Jit).\n");
         script.Append("# The original command (private build folder since deleted) is in command.txt; the compiler output in error.log.\n");
         script.Append("cd \"$(dirname \"$0\")\" || exit 1\n");
-        script.Append("exec ").Append(ShellQuote.Join(new[] { compiler.ExecutablePath }.Concat(replayArgs))).Append('\n');
+        script.Append("exec ").Append(string.Join(' ', new[] { compiler.ExecutablePath }.Concat(replayArgs).Select(CompileCommand.QuoteForShell))).Append('\n');
         var scriptPath = Path.Combine(staging, "recompile.sh");
         File.WriteAllText(scriptPath, script.ToString());
         if (!OperatingSystem.IsWindows())
