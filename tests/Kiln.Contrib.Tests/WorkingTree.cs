@@ -27,28 +27,10 @@ public sealed class WorkingTree : IDisposable
     public Configuration Configuration { get; }
 
     /// <summary>Enters a root context on this working tree (PATH is not imported: helpers get an empty environment).</summary>
-    /// <remarks>
-    /// Retries while the lock is held by this very process. Engine issue, measured: a process forked by another
-    /// thread holds a duplicate of the lock descriptor until its exec (flock locks belong to the open file
-    /// description; O_CLOEXEC acts only at exec), so re-entering a root context right after leaving one fails with
-    /// "locked by another kiln process (pid &lt;this process&gt;)" — 269 of 300 re-entries while one other thread
-    /// spawns /bin/true in a loop, 0 of 300 without it; a child after its exec does not hold the lock. Tests here
-    /// run in parallel and spawn compilers, so this happened once in six runs before this retry.
-    /// </remarks>
-    public Context Enter(int maxParallelRedoCount = 1)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return new Context(maxParallelRedoCount, Configuration, Root);
-            }
-            catch (Kiln.WorkingTree.ManagementTreeException e) when (attempt < 40 && e.Message.Contains($"(pid {Environment.ProcessId})", StringComparison.Ordinal))
-            {
-                Thread.Sleep(50);
-            }
-        }
-    }
+    /// <remarks>Re-entering right after leaving needs no retry although tests here spawn compilers from other threads:
+    /// the engine unlocks <c>.kiln/lock</c> (LOCK_UN) before closing it, so a forked child's duplicate of the
+    /// descriptor cannot keep the lock (ProcessLock.cs).</remarks>
+    public Context Enter(int maxParallelRedoCount = 1) => new(maxParallelRedoCount, Configuration, Root);
 
     /// <summary>Enters and leaves a context, which waits until files written before have an mtime in the past.</summary>
     public void Settle()
