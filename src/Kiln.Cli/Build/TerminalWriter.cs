@@ -36,14 +36,16 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
             if (_progress.Length > 0)
                 text.Append(EraseLine);
             string? color = null;
+            var firstLine = true;
             foreach (var line in value.Split('\n'))
             {
                 var trimmed = line.TrimStart();
                 var isInitial = trimmed.Length >= 2 && trimmed[1] == ' ' && "DIWEC".Contains(trimmed[0], StringComparison.Ordinal);
                 if (isInitial)
                     color = ColorOf(trimmed[0]);
-                if (text.Length > 0 && !text.ToString().EndsWith(EraseLine, StringComparison.Ordinal))
+                if (!firstLine)
                     text.Append('\n');
+                firstLine = false;
                 if (isInitial && color is null)
                 {
                     var indent = line.Length - trimmed.Length;
