@@ -1,5 +1,5 @@
 using Kiln.Mpi;
-using static Kiln.Jit.Mpi.Tests.Mpirun;
+using static Kiln.Testing.Mpirun;
 
 namespace Kiln.Jit.Mpi.Tests;
 
@@ -110,12 +110,11 @@ public sealed class MpirunTests : IDisposable
         // hydra kills the job when a rank dies (then no survivor reports, and the point is that nothing hangs).
         string[] launcher = flavour == MpiFlavour.OpenMpi ? ["--mca", "orte_abort_on_non_zero_status", "0"] : [];
         var run = Start(flavour, 4, ["jit", "--base", _scratch.Root, "--mode", mode, "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--kill-builder", "--timeout-ms", "3000", "--calls", "1"], launcher);
+            "--kill-builder", "--timeout-ms", "3000", "--calls", "1"], launcherArguments: launcher);
 
         Assert.False(run.HitTheHardLimit, run.ToString());
         Assert.NotEqual(0, run.Status);
         Assert.True(File.Exists(Path.Combine(_scratch.Root, "killed.0")), run.ToString());
-        Assert.True(run.Elapsed < TimeSpan.FromSeconds(60), run.ToString());
         Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitLockTimeoutException", S(l, "errorType")));
         if (flavour == MpiFlavour.OpenMpi)
             Assert.NotEmpty(run.Lines);

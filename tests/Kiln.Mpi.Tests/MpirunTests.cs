@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Kiln.Testing;
 
 namespace Kiln.Mpi.Tests;
 

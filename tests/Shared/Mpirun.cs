@@ -1,13 +1,16 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json;
+using Kiln.Mpi;
 
-namespace Kiln.Mpi.Tests;
+namespace Kiln.Testing;
 
 /// <summary>
-/// Launches Kiln.Mpi.TestHost under a real mpirun, always wrapped in <c>timeout</c> so that nothing can hang, and
-/// collects the one JSON line each rank writes.
+/// Launches a test host (<c>HostName</c>, set by each test project in its own part of this class) under a real
+/// mpirun, always wrapped in <c>timeout</c> so that nothing can hang, and collects the one JSON line each rank writes
+/// to the output folder. One source linked into the test projects of Kiln.Mpi and Kiln.Jit.Mpi.
 /// </summary>
-internal static class Mpirun
+internal static partial class Mpirun
 {
     /// <summary>Seconds after which <c>timeout</c> kills a run (exit status 124): a hang, never a slow pass.</summary>
     public const int HardLimitSeconds = 120;
@@ -32,22 +35,28 @@ internal static class Mpirun
 
     public static string HostPath()
     {
-        // artifacts/bin/Kiln.Mpi.Tests/<configuration>/ → artifacts/bin/Kiln.Mpi.TestHost/<configuration>/
+        // artifacts/bin/<tests>/<configuration>/ → artifacts/bin/<host>/<configuration>/<host>
         var here = AppContext.BaseDirectory.TrimEnd('/');
         var configuration = Path.GetFileName(here);
-        var host = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(here)!)!, "Kiln.Mpi.TestHost", configuration, "Kiln.Mpi.TestHost");
+        var host = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(here)!)!, HostName, configuration, HostName);
         Assert.True(File.Exists(host), $"test host not built: {host}");
         return host;
     }
 
     /// <summary>Runs the host on <paramref name="ranks"/> ranks; returns the exit status, the lines by launcher rank, and the output.</summary>
-    public static Run Start(MpiFlavour flavour, int ranks, string[] hostArguments, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="flavour">Which launcher.</param>
+    /// <param name="ranks">Number of ranks.</param>
+    /// <param name="hostArguments">Arguments of the host (its scenario first).</param>
+    /// <param name="environment">Variables exported to every rank.</param>
+    /// <param name="launcherArguments">Extra arguments of the launcher itself.</param>
+    public static Run Start(MpiFlavour flavour, int ranks, string[] hostArguments, IReadOnlyDictionary<string, string>? environment = null,
+        string[]? launcherArguments = null)
     {
         var launcher = RequireLauncher(flavour);
         var output = Directory.CreateTempSubdirectory("kiln-mpirun-").FullName;
         try
         {
-            var arguments = new List<string> { HardLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), launcher };
+            var arguments = new List<string> { HardLimitSeconds.ToString(CultureInfo.InvariantCulture), launcher };
             if (flavour == MpiFlavour.OpenMpi)
             {
                 arguments.AddRange(["--allow-run-as-root", "--oversubscribe", "-x", "TERM=dumb"]);
@@ -59,7 +68,8 @@ internal static class Mpirun
                 foreach (var (k, v) in environment ?? new Dictionary<string, string>())
                     arguments.AddRange(["-genv", k, v]);
             }
-            arguments.AddRange(["-np", ranks.ToString(System.Globalization.CultureInfo.InvariantCulture), HostPath()]);
+            arguments.AddRange(launcherArguments ?? []);
+            arguments.AddRange(["-np", ranks.ToString(CultureInfo.InvariantCulture), HostPath()]);
             arguments.AddRange(hostArguments);
             arguments.AddRange(["--out", output]);
             var (status, text) = Execute("/usr/bin/timeout", arguments);
@@ -82,7 +92,7 @@ internal static class Mpirun
         try
         {
             var (status, text) = Execute("/usr/bin/timeout",
-                [HardLimitSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture), HostPath(), .. hostArguments, "--out", output], environment);
+                [HardLimitSeconds.ToString(CultureInfo.InvariantCulture), HostPath(), .. hostArguments, "--out", output], environment);
             var lines = Directory.EnumerateFiles(output, "*.json").Select(f => JsonDocument.Parse(File.ReadAllText(f)).RootElement.Clone()).ToList();
             return new Run(status, lines, text);
         }
@@ -114,4 +124,7 @@ internal static class Mpirun
 
         public override string ToString() => $"exit status {Status}; output:\n{Output}";
     }
+
+    /// <summary>A property of a rank's line as text; empty when absent.</summary>
+    public static string S(JsonElement line, string name) => line.TryGetProperty(name, out var v) ? v.ToString() : "";
 }
