@@ -163,6 +163,24 @@ public sealed class SharedCacheTests
     }
 
     [Fact]
+    public void A_shared_cache_serves_hits_when_the_writable_cache_cannot_even_be_created_and_a_miss_says_so()
+    {
+        using var f = new JitFixture();
+        var shared = Path.Combine(f.Root, "shared");
+        new JitCompiler().Jit(Request(shared, [], "shOnly", 8));
+        var impossible = Path.Combine(f.Write("a-file", "x"), "cache"); // below a regular file: cannot be created
+
+        var hit = new JitCompiler().Jit(Request(impossible, [shared], "shOnly", 8));
+        Assert.False(hit.WasBuilt);
+        Assert.Equal(8, JitFixture.CallValue(hit));
+
+        var e = Assert.Throws<JitCacheException>(() => new JitCompiler().Jit(Request(impossible, [shared], "shCold", 9)));
+        Assert.Contains($"'{impossible}' is not writable", e.Message, StringComparison.Ordinal);
+        Assert.Contains(CacheDirectory.EnvironmentVariable, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
     public void Shared_cache_directories_resolve_in_order_without_empty_entries_repeats_or_the_writable_cache()
     {
         using var f = new JitFixture();
