@@ -13,9 +13,10 @@ namespace Kiln.Jit;
 /// compiling it only when the cache has no valid entry for its complete key.
 /// <para>Order of work: (1) the in-process memo, keyed by the caller's signature and checked before anything else — a
 /// repeated request costs a dictionary lookup; (2) compiler resolution and identity (probed once per process, cached on
-/// disk by the compiler's stat identity), base key, pointer, manifest check, load — no compiler run on a hit;
-/// (3) on a miss: the build lease from the <see cref="IBuildCoordinator"/>, a second look, then generate, compile,
-/// test-load, publish.</para>
+/// disk by the compiler's stat identity), base key, pointer, manifest check, load — no compiler run on a hit — first in
+/// the writable cache, then in each shared cache in order (read only: nothing is written there); (3) on a miss: a
+/// writability check of the writable cache, the build lease from the <see cref="IBuildCoordinator"/>, a second look,
+/// then generate, compile, test-load, publish into the writable cache.</para>
 /// </summary>
 public sealed class JitCompiler
 {
@@ -32,7 +33,7 @@ public sealed class JitCompiler
 
     // Fast memo: the last library per signature, with the request shape it answered.
     private readonly ConcurrentDictionary<string, MemoEntry> _bySignature = new(StringComparer.Ordinal);
-    // Complete memo: signature + resolved cache dir + options + scope -> library.
+    // Complete memo: signature + resolved cache dir + options + scope + shared dirs -> library.
     private readonly ConcurrentDictionary<string, JitLibrary> _byRequest = new(StringComparer.Ordinal);
     // Loaded entries: cache dir + full key -> library (dependencies load once).
     private readonly ConcurrentDictionary<string, JitLibrary> _byKey = new(StringComparer.Ordinal);
@@ -85,6 +86,7 @@ public sealed class JitCompiler
         if (signature is not null && request.Build is not null && _bySignature.TryGetValue(signature, out var memo)
             && memo.GlobalSymbols == request.GlobalSymbols
             && string.Equals(memo.RequestedCacheDirectory, request.CacheDirectory, StringComparison.Ordinal)
+            && SameList(memo.RequestedSharedDirectories, request.SharedCacheDirectories)
             && (ReferenceEquals(memo.Options, request.Build) || memo.Options.Canonical == request.Build.Canonical))
         {
             library = memo.Library;
@@ -94,22 +96,27 @@ public sealed class JitCompiler
         return false;
     }
 
+    private static bool SameList(IReadOnlyList<string>? a, IReadOnlyList<string>? b) =>
+        ReferenceEquals(a, b) || (a is not null && b is not null && a.SequenceEqual(b, StringComparer.Ordinal));
+
     private async Task<JitLibrary> JitSlowAsync(JitRequest request, CancellationToken cancellationToken)
     {
         JitSignature.Validate(request.Signature);
         var options = request.Build ?? throw new JitRequestException($"JIT request '{request.Signature}' has no build options; leave JitRequest.Build at its default or pass JitBuildOptions");
         var signature = request.Signature;
         var cacheDir = CacheDirectory.Resolve(request.CacheDirectory);
-        var requestKey = string.Join('\u0001', signature, cacheDir, options.Canonical, request.GlobalSymbols ? "g" : "l");
+        var sharedDirs = CacheDirectory.ResolveShared(request.SharedCacheDirectories, cacheDir);
+        var requestKey = string.Join('\u0001', signature, cacheDir, options.Canonical, request.GlobalSymbols ? "g" : "l", string.Join('\u0002', sharedDirs));
         if (_byRequest.TryGetValue(requestKey, out var known))
             return Remember(request, requestKey, known);
 
         var layout = new CacheLayout(cacheDir);
+        var caches = new CacheSet(layout, sharedDirs.Select(d => new CacheLayout(d)).ToArray());
         var compilerPath = ResolveCompiler(options);
         CompilerIdentity compiler;
         try
         {
-            compiler = ProbeCache.Get(layout, compilerPath, options.Language, options.Flags);
+            compiler = ProbeCache.Get(layout, caches.Shared, compilerPath, options.Language, options.Flags);
         }
         catch (JitException)
         {
@@ -122,21 +129,30 @@ public sealed class JitCompiler
         var baseText = KeyInputs.BaseText(signature, options, compiler);
         var baseKey = KeyInputs.Hash(baseText);
 
-        var hit = TryHit(layout, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: false, out var corrupt);
+        var hit = TryHit(caches, layout, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: false, out var corrupt);
         if (hit is not null)
         {
             PendingStatistics.Hit(layout);
             return Remember(request, requestKey, hit);
         }
+        foreach (var shared in caches.Shared)
+        {
+            hit = TryHit(caches, shared, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: false, out _);
+            if (hit is not null)
+            {
+                PendingStatistics.SharedHit(layout);
+                return Remember(request, requestKey, hit);
+            }
+        }
 
-        layout.EnsureCreated();
+        layout.EnsureWritable();
         if (!request.RetryRecordedFailure)
             ThrowIfRecordedFailure(layout, baseKey);
 
         using var lease = await _coordinator.AcquireAsync(new BuildClaim(cacheDir, baseKey, signature, request.LockTimeout), cancellationToken).ConfigureAwait(false);
         try
         {
-            hit = TryHit(layout, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: true, out var corruptNow);
+            hit = TryHit(caches, layout, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: true, out var corruptNow);
             corrupt |= corruptNow;
             if (hit is not null)
             {
@@ -169,7 +185,7 @@ public sealed class JitCompiler
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new JitCacheException($"JIT cache directory '{cacheDir}' is not writable: {e.Message}; set JitRequest.CacheDirectory or KILN_JIT_CACHE to a writable directory", e);
+                throw CacheWriteError.For(cacheDir, e);
             }
             var library = new JitLibrary(built.LibraryPath, signature, built.Manifest.Key, built.Handle, dependencies, wasBuilt: true);
             _byKey[cacheDir + "\u0001" + library.Key] = library;
@@ -192,7 +208,7 @@ public sealed class JitCompiler
         _byRequest[requestKey] = library;
         var cacheDir = requestKey.Split('\u0001')[1];
         _bySignatureInCache[cacheDir + "\u0001" + request.Signature] = library;
-        _bySignature[request.Signature] = new MemoEntry(request.CacheDirectory, request.Build, request.GlobalSymbols, library);
+        _bySignature[request.Signature] = new MemoEntry(request.CacheDirectory, request.SharedCacheDirectories, request.Build, request.GlobalSymbols, library);
         return library;
     }
 
@@ -234,24 +250,47 @@ public sealed class JitCompiler
             throw record.ToException();
     }
 
-    /// <summary>Looks up, checks and loads the entry for <paramref name="baseKey"/>; null on a miss.</summary>
-    private JitLibrary? TryHit(CacheLayout layout, string baseKey, string baseText, bool global, bool quarantineCorrupt, out bool corrupt)
+    /// <summary>Looks up, checks and loads the entry for <paramref name="baseKey"/> in <paramref name="layout"/> (one of
+    /// <paramref name="caches"/>); null on a miss.</summary>
+    private JitLibrary? TryHit(CacheSet caches, CacheLayout layout, string baseKey, string baseText, bool global, bool quarantineCorrupt, out bool corrupt)
     {
         corrupt = false;
-        var key = EntryStore.ReadPointer(layout, baseKey);
+        string? key;
+        try
+        {
+            key = EntryStore.ReadPointer(layout, baseKey);
+        }
+        catch (Exception e) when (!ReferenceEquals(layout, caches.Writable) && e is IOException or UnauthorizedAccessException)
+        {
+            return null; // an unreadable shared cache is simply not used
+        }
         if (key is null)
             return null;
-        return LoadEntry(layout, key, baseKey, baseText, global, quarantineCorrupt, ref corrupt);
+        return LoadEntry(caches, layout, key, baseKey, baseText, global, quarantineCorrupt, ref corrupt);
     }
 
-    private JitLibrary? LoadEntry(CacheLayout layout, string key, string? baseKey, string? baseText, bool global, bool quarantineCorrupt, ref bool corrupt)
+    /// <summary>
+    /// Checks and loads entry <paramref name="key"/> of <paramref name="layout"/>, its dependencies first. An entry of a
+    /// shared cache is only read: it is never touched, quarantined or counted as corrupt; a damaged one is a miss.
+    /// </summary>
+    private JitLibrary? LoadEntry(CacheSet caches, CacheLayout layout, string key, string? baseKey, string? baseText, bool global,
+        bool quarantineCorrupt, ref bool corrupt)
     {
         if (_byKey.TryGetValue(layout.Root + "\u0001" + key, out var loaded))
             return loaded;
-        var check = EntryStore.Check(layout, key, baseKey, baseText, _verifyContent);
+        var readOnly = !ReferenceEquals(layout, caches.Writable);
+        EntryCheck check;
+        try
+        {
+            check = EntryStore.Check(layout, key, baseKey, baseText, _verifyContent);
+        }
+        catch (Exception e) when (readOnly && e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
         if (check.State != EntryState.Valid)
         {
-            if (check.State == EntryState.Corrupt)
+            if (check.State == EntryState.Corrupt && !readOnly)
             {
                 corrupt = true;
                 if (quarantineCorrupt)
@@ -263,7 +302,7 @@ public sealed class JitCompiler
         var dependencies = new List<JitLibrary>();
         foreach (var (depKey, _) in manifest.Dependencies)
         {
-            var dep = LoadEntry(layout, depKey, null, null, global, quarantineCorrupt, ref corrupt);
+            var dep = LoadDependency(caches, layout, depKey, global, quarantineCorrupt, ref corrupt);
             if (dep is null)
                 return null;
             dependencies.Add(dep);
@@ -272,17 +311,46 @@ public sealed class JitCompiler
         var handle = NativeLoader.TryLoad(path, global, out _);
         if (handle == 0)
         {
-            corrupt = true;
-            if (quarantineCorrupt)
-                EntryStore.Quarantine(layout, key, baseKey ?? manifest.BaseKey);
+            if (!readOnly)
+            {
+                corrupt = true;
+                if (quarantineCorrupt)
+                    EntryStore.Quarantine(layout, key, baseKey ?? manifest.BaseKey);
+            }
             return null;
         }
-        EntryStore.Touch(layout, key, _time);
+        if (!readOnly)
+            EntryStore.Touch(layout, key, _time);
         var library = new JitLibrary(path, manifest.Signature, key, handle, dependencies, wasBuilt: false);
         _byKey[layout.Root + "\u0001" + key] = library;
         _bySignatureInCache[layout.Root + "\u0001" + manifest.Signature] = library;
         return library;
     }
 
-    private sealed record MemoEntry(string? RequestedCacheDirectory, JitBuildOptions Options, bool GlobalSymbols, JitLibrary Library);
+    /// <summary>
+    /// A dependency by full key: from the dependent's own cache first, then the writable cache, then the shared caches in
+    /// order — the first that holds a valid entry. A library links its jitted dependencies by absolute path, so the
+    /// dependent's own cache (where a shared cache's entries were built together) or the writable cache (whose entries
+    /// were linked against whatever the same order found then) is where its link-time dependency lives.
+    /// </summary>
+    private JitLibrary? LoadDependency(CacheSet caches, CacheLayout dependent, string depKey, bool global, bool quarantineCorrupt, ref bool corrupt)
+    {
+        foreach (var layout in new[] { dependent, caches.Writable }.Concat(caches.Shared).Distinct())
+        {
+            if (_byKey.TryGetValue(layout.Root + "\u0001" + depKey, out var loaded))
+                return loaded;
+            if (!File.Exists(layout.ManifestPath(depKey)))
+                continue;
+            var dep = LoadEntry(caches, layout, depKey, null, null, global, quarantineCorrupt, ref corrupt);
+            if (dep is not null)
+                return dep;
+        }
+        return null;
+    }
+
+    private sealed record MemoEntry(string? RequestedCacheDirectory, IReadOnlyList<string>? RequestedSharedDirectories, JitBuildOptions Options,
+        bool GlobalSymbols, JitLibrary Library);
+
+    /// <summary>The writable cache and the shared (read-only) caches of one request, in search order.</summary>
+    private sealed record CacheSet(CacheLayout Writable, IReadOnlyList<CacheLayout> Shared);
 }

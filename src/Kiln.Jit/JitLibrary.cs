@@ -40,6 +40,9 @@ public sealed class JitLibrary
     /// <summary>The jitted libraries this one links against, loaded before it.</summary>
     public IReadOnlyList<JitLibrary> Dependencies { get; }
 
+    /// <summary>The cache directory holding the library (<c>DIR/lib/libkiln-K.so</c>): the writable or a shared cache.</summary>
+    internal string CacheRoot => System.IO.Path.GetDirectoryName(System.IO.Path.GetDirectoryName(Path))!;
+
     /// <summary>True when this process compiled the library (a miss); false when it came from the cache.</summary>
     public bool WasBuilt { get; }
 

@@ -21,6 +21,17 @@ public sealed class JitRequest
     /// <c>~/.cache/kiln/jit</c>.</summary>
     public string? CacheDirectory { get; init; }
 
+    /// <summary>
+    /// Read-only cache directories searched, in order, after <see cref="CacheDirectory"/> and before building (a site- or
+    /// project-wide cache pre-populated on a read-only or other-user-owned file system). Null (the default) reads the
+    /// colon-separated <c>KILN_JIT_SHARED_CACHES</c>; an empty list means none. An entry found there is checked like any
+    /// other and loaded in place; nothing is ever written into a shared cache (no LRU mark, statistics, lock,
+    /// quarantine or failure record), a damaged or stale entry there is skipped, and a miss builds into
+    /// <see cref="CacheDirectory"/>. A shared cache must be used at the path it was built at: libraries name their
+    /// jitted dependencies by absolute path.
+    /// </summary>
+    public IReadOnlyList<string>? SharedCacheDirectories { get; init; }
+
     /// <summary>Open the library with <c>RTLD_GLOBAL</c> so libraries loaded later see its symbols (default: local).</summary>
     public bool GlobalSymbols { get; init; }
 

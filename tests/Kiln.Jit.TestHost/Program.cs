@@ -5,8 +5,10 @@ using Kiln.Jit;
 using Kiln.Toolchain;
 
 // Usage: Kiln.Jit.TestHost --cache DIR --signature SIG --value N [--compiler PATH] [--cxx] [--generate-delay-ms N]
-//        [--broken] [--lock-timeout-ms N] [--ready-file PATH]
+//        [--broken] [--lock-timeout-ms N] [--ready-file PATH] [--with-dependency DEPSIG]
 // Prints {"ok":true,"built":…,"value":…,"key":"…","path":"…","elapsedUs":…} or {"ok":false,"error":"Type","message":"…"}.
+// --with-dependency first jits DEPSIG (exporting kiln_dep_value() = 1000) and makes SIG link against it: value is then
+// N + 1000, and the output adds "depPath" and "depBuilt". Shared caches come from KILN_JIT_SHARED_CACHES.
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
 for (var i = 0; i < args.Length; i++)
 {
@@ -20,6 +22,7 @@ var value = int.Parse(Get("value", "7"), CultureInfo.InvariantCulture);
 var delay = int.Parse(Get("generate-delay-ms", "0"), CultureInfo.InvariantCulture);
 var broken = options.ContainsKey("broken");
 var readyFile = options.GetValueOrDefault("ready-file");
+var dependency = options.GetValueOrDefault("with-dependency");
 var request = new JitRequest
 {
     Signature = Get("signature", "testhost"),
@@ -38,6 +41,10 @@ var request = new JitRequest
             Thread.Sleep(delay);
         var source = broken ? "this is not C\n"
             : $"#include \"{JitSignature.HeaderFileName(sig)}\"\nint kiln_value(void) {{ return KILN_VALUE; }}\n";
+        if (dependency is not null)
+            return new GeneratedCode($"#define KILN_VALUE {value}\nint kiln_value(void);\n",
+                $"#include \"{JitSignature.HeaderFileName(sig)}\"\n#include \"{JitSignature.HeaderFileName(dependency)}\"\nint kiln_value(void) {{ return KILN_VALUE + kiln_dep_value(); }}\n",
+                [dependency]);
         return new GeneratedCode($"#define KILN_VALUE {value}\nint kiln_value(void);\n", source);
     },
 };
@@ -54,6 +61,15 @@ if (options.ContainsKey("cxx") && !broken)
 var watch = Stopwatch.StartNew();
 try
 {
+    JitLibrary? dep = null;
+    if (dependency is not null)
+    {
+        dep = JitCompiler.Default.Jit(new JitRequest
+        {
+            Signature = dependency, CacheDirectory = request.CacheDirectory, LockTimeout = request.LockTimeout,
+            Generate = _ => new GeneratedCode("int kiln_dep_value(void);\n", "int kiln_dep_value(void) { return 1000; }\n"),
+        });
+    }
     var library = JitCompiler.Default.Jit(request);
     var elapsed = watch.Elapsed.TotalMicroseconds;
     int result;
@@ -64,6 +80,7 @@ try
     Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
     {
         ["ok"] = true, ["built"] = library.WasBuilt, ["value"] = result, ["key"] = library.Key, ["path"] = library.Path, ["elapsedUs"] = elapsed,
+        ["depPath"] = dep?.Path ?? "", ["depBuilt"] = dep?.WasBuilt ?? false,
     }));
     return 0;
 }

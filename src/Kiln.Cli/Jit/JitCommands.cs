@@ -29,6 +29,8 @@ internal static class JitCommands
             var cache = JitCache.Open(p.GetValue(cacheDir));
             var entries = cache.Entries();
             output.WriteLine($"Kiln JIT cache {cache.Directory}: {entries.Count} entries, {Quantity.FormatSize(entries.Sum(e => e.Bytes))}");
+            foreach (var shared in cache.SharedDirectories)
+                output.WriteLine($"  shared (read-only) cache {shared}: {JitCache.CountEntries(shared)} entries (list them with -C)");
             foreach (var e in entries)
             {
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -52,6 +54,9 @@ internal static class JitCommands
             output.WriteLine($"Kiln JIT cache {cache.Directory}");
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  entries           {entries.Count} ({Quantity.FormatSize(entries.Sum(e => e.Bytes))})"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  hits              {s.Hits}{(requests > 0 ? $" ({100.0 * s.Hits / requests:0.#} %)" : "")}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  of them shared    {s.SharedHits}"));
+            foreach (var shared in cache.SharedDirectories)
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  shared cache      {shared} ({JitCache.CountEntries(shared)} entries, read-only)"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  misses            {s.Misses}"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  compiles          {s.Compiles} ({s.CompileFailures} failed)"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  compile seconds   {s.CompileSeconds:0.###}"));

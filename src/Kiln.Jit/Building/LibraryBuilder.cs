@@ -15,7 +15,10 @@ internal sealed record BuiltEntry(EntryManifest Manifest, string LibraryPath, ni
 /// <summary>
 /// Builds one library in a private folder under <c>tmp/</c> (same file system as the cache), test-loads it, writes the
 /// manifest, and publishes every file by <c>rename(2)</c> — manifest last, then the <c>keys/B</c> pointer. Nothing is
-/// ever written into a published file. On a compile error it writes the failure folder and the failure record.
+/// ever written into a published file. On a compile error it writes the failure folder and the failure record — unless
+/// the compiler failed because a file system is full (its output says ENOSPC or EDQUOT): that is no property of the
+/// code, so nothing is recorded and an <see cref="IOException"/> reports it. A failed build removes its private folder
+/// before returning (a successful one in the background), so failures on a full disk leave nothing behind.
 /// Runs only while the caller holds the key's build lease.
 /// </summary>
 internal static class LibraryBuilder
@@ -29,16 +32,18 @@ internal static class LibraryBuilder
         var temp = Path.Combine(layout.Tmp, string.Create(CultureInfo.InvariantCulture,
             $"{baseKey[..16]}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
         var includeDir = Path.Combine(temp, "include");
-        Directory.CreateDirectory(includeDir);
+        var succeeded = false;
         try
         {
+            Directory.CreateDirectory(includeDir);
             var name = JitSignature.FileName(signature);
             var header = code.Header ?? "";
             if (header.Length > 0)
                 await File.WriteAllTextAsync(Path.Combine(includeDir, name + ".h"), header, cancellationToken).ConfigureAwait(false);
             foreach (var dep in dependencies)
             {
-                var depHeader = layout.HeaderPath(dep.Key);
+                // The dependency's own cache: it may be a shared cache rather than this one.
+                var depHeader = new CacheLayout(dep.CacheRoot).HeaderPath(dep.Key);
                 if (File.Exists(depHeader))
                     File.Copy(depHeader, Path.Combine(includeDir, JitSignature.HeaderFileName(dep.Signature)), overwrite: true);
             }
@@ -65,6 +70,11 @@ internal static class LibraryBuilder
             var seconds = time.GetElapsedTime(started).TotalSeconds;
             var headers = LocalHeaders(depfile, temp, layout, source);
 
+            if (result.ExitCode != 0 && CacheWriteError.MentionsDiskFull(result.CombinedOutput))
+            {
+                var line = result.CombinedOutput.Split('\n').First(CacheWriteError.MentionsDiskFull).Trim();
+                throw new IOException($"the compiler could not write its output: {line.Replace(temp, Path.Combine(layout.Tmp, "…"), StringComparison.Ordinal)}");
+            }
             if (result.ExitCode != 0)
             {
                 // The private folder is deleted below: name the failure folder's copies in messages instead.
@@ -143,12 +153,17 @@ internal static class LibraryBuilder
             layout.WriteAtomically(layout.KeyPointerPath(baseKey), key + "\n");
             if (File.Exists(layout.FailureRecordPath(baseKey)))
                 File.Delete(layout.FailureRecordPath(baseKey));
+            succeeded = true;
             return new BuiltEntry(manifest, finalLibrary, handle, seconds, Compiled: true);
         }
         finally
         {
-            // Off the critical path: nothing reads the private folder any more (measured 1-12 ms on a busy machine).
-            _ = Task.Run(() => TryDeleteDirectory(temp), CancellationToken.None);
+            // After success off the critical path: nothing reads the private folder any more (measured 1-12 ms on a
+            // busy machine). After a failure at once: a process that exits next must not leave it filling the disk.
+            if (succeeded)
+                _ = Task.Run(() => TryDeleteDirectory(temp), CancellationToken.None);
+            else
+                TryDeleteDirectory(temp);
         }
     }
 
@@ -207,6 +222,38 @@ internal static class LibraryBuilder
     {
         var finalDir = layout.FailureDirectory(signature);
         var staging = Path.Combine(layout.Tmp, "fail-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            StageFailure(staging, signature, compiler, temp, sourceName, args, source, library, depfile, command, result);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk: remove the half-written folder; the caller reports the cache error.
+            TryDeleteDirectory(staging);
+            throw;
+        }
+
+        // Replace an older failure folder of the same signature: move it aside, move the new one in, delete the old.
+        if (Directory.Exists(finalDir))
+        {
+            var aside = Path.Combine(layout.Quarantine, Path.GetFileName(finalDir) + "." + Guid.NewGuid().ToString("N")[..8]);
+            if (Posix.TryRename(finalDir, aside))
+                TryDeleteDirectory(aside);
+        }
+        if (!Posix.TryRename(staging, finalDir))
+            TryDeleteDirectory(staging);
+
+        var record = new FailureRecord
+        {
+            Signature = signature, Command = command, FailureDirectory = finalDir, OutputTail = tail, Headers = headers,
+        };
+        layout.WriteAtomically(layout.FailureRecordPath(baseKey), record.Format());
+        return finalDir;
+    }
+
+    private static void StageFailure(string staging, string signature, CompilerIdentity compiler, string temp, string sourceName,
+        List<string> args, string source, string library, string depfile, string command, ToolProcessResult result)
+    {
         Directory.CreateDirectory(staging);
         File.Copy(source, Path.Combine(staging, sourceName));
         var stagingInclude = Path.Combine(staging, "include");
@@ -241,23 +288,6 @@ internal static class LibraryBuilder
         File.WriteAllText(Path.Combine(staging, "README"),
             "Run ./recompile.sh to reproduce the build failure; command.txt holds the exact original command,\n" +
             "environment.txt the environment of the failing process, error.log the compiler output.\n");
-
-        // Replace an older failure folder of the same signature: move it aside, move the new one in, delete the old.
-        if (Directory.Exists(finalDir))
-        {
-            var aside = Path.Combine(layout.Quarantine, Path.GetFileName(finalDir) + "." + Guid.NewGuid().ToString("N")[..8]);
-            if (Posix.TryRename(finalDir, aside))
-                TryDeleteDirectory(aside);
-        }
-        if (!Posix.TryRename(staging, finalDir))
-            TryDeleteDirectory(staging);
-
-        var record = new FailureRecord
-        {
-            Signature = signature, Command = command, FailureDirectory = finalDir, OutputTail = tail, Headers = headers,
-        };
-        layout.WriteAtomically(layout.FailureRecordPath(baseKey), record.Format());
-        return finalDir;
     }
 
     private static string Tail(string output)

@@ -84,16 +84,47 @@ internal sealed class CacheLayout
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new JitCacheException(
-                $"JIT cache directory '{Root}' cannot be created or written: {e.Message}; set JitRequest.CacheDirectory or KILN_JIT_CACHE to a writable directory", e);
+            throw CacheWriteError.For(Root, e);
         }
     }
 
-    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> by temp file + rename (readers see old or new).</summary>
+    /// <summary>
+    /// Before a build: the sub-directories exist and a file can be created in <c>tmp/</c>. Creating the existing
+    /// directories of a read-only cache succeeds, so without this check a read-only or permission-denied cache would
+    /// fail later, at the lock or in the middle of the build, with a less useful message. Costs one create and unlink
+    /// per miss (a miss runs the compiler anyway).
+    /// </summary>
+    public void EnsureWritable()
+    {
+        EnsureCreated();
+        var probe = Path.Combine(Tmp, "writable." + Posix.ProcessId + "." + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
+            {
+            }
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CacheWriteError.For(Root, e);
+        }
+    }
+
+    /// <summary>Writes <paramref name="text"/> to <paramref name="path"/> by temp file + rename (readers see old or new).
+    /// On failure (a full disk) the temp file is removed, so a failed write leaves nothing behind.</summary>
     public void WriteAtomically(string path, string text)
     {
         var temp = Path.Combine(Tmp, Path.GetFileName(path) + "." + Posix.ProcessId + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        File.WriteAllText(temp, text);
-        Posix.Rename(temp, path);
+        try
+        {
+            File.WriteAllText(temp, text);
+            Posix.Rename(temp, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            throw;
+        }
     }
 }

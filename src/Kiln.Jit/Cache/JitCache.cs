@@ -8,20 +8,55 @@ namespace Kiln.Jit.Cache;
 /// eviction and cleaning. Every operation is safe while other processes use the cache: entries are removed by first
 /// renaming their manifest away (a reader then sees a miss), only under the entry's build lock taken without waiting
 /// (an entry being rebuilt is skipped), and a library that a process already loaded stays mapped after its file is
-/// unlinked.
+/// unlinked. Shared caches (<c>KILN_JIT_SHARED_CACHES</c>) are only read, by <see cref="Verify"/>, to find the
+/// dependencies of entries built against them; nothing here writes into a shared cache.
 /// </summary>
 public sealed class JitCache
 {
     private readonly CacheLayout _layout;
 
-    private JitCache(string directory) => _layout = new CacheLayout(directory);
+    private readonly IReadOnlyList<CacheLayout> _shared;
+
+    private JitCache(string directory, IReadOnlyList<string> shared)
+    {
+        _layout = new CacheLayout(directory);
+        _shared = shared.Select(d => new CacheLayout(d)).ToArray();
+    }
 
     /// <summary>The cache root.</summary>
     public string Directory => _layout.Root;
 
-    /// <summary>Opens the cache at <paramref name="directory"/> (or the default location); nothing is created.</summary>
+    /// <summary>The shared (read-only) caches searched after this one, in order.</summary>
+    public IReadOnlyList<string> SharedDirectories => _shared.Select(s => s.Root).ToArray();
+
+    /// <summary>Opens the cache at <paramref name="directory"/> (or the default location), with the shared caches of
+    /// <c>KILN_JIT_SHARED_CACHES</c>; nothing is created.</summary>
     /// <param name="directory">A directory, or null for <c>KILN_JIT_CACHE</c> / the user cache dir.</param>
-    public static JitCache Open(string? directory = null) => new(CacheDirectory.Resolve(directory));
+    public static JitCache Open(string? directory = null) => Open(directory, null);
+
+    /// <summary>Opens the cache at <paramref name="directory"/> with explicit shared caches; nothing is created.</summary>
+    /// <param name="directory">A directory, or null for <c>KILN_JIT_CACHE</c> / the user cache dir.</param>
+    /// <param name="sharedCacheDirectories">Shared caches (empty: none), or null for <c>KILN_JIT_SHARED_CACHES</c>.</param>
+    public static JitCache Open(string? directory, IReadOnlyList<string>? sharedCacheDirectories)
+    {
+        var root = CacheDirectory.Resolve(directory);
+        return new JitCache(root, CacheDirectory.ResolveShared(sharedCacheDirectories, root));
+    }
+
+    /// <summary>The number of published entries of shared cache <paramref name="sharedDirectory"/> (read only).</summary>
+    /// <param name="sharedDirectory">One of <see cref="SharedDirectories"/> (any directory works).</param>
+    public static int CountEntries(string sharedDirectory)
+    {
+        var manifests = new CacheLayout(CacheDirectory.Resolve(sharedDirectory)).Manifests;
+        try
+        {
+            return System.IO.Directory.Exists(manifests) ? System.IO.Directory.EnumerateFiles(manifests, "*.txt").Count() : 0;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return 0;
+        }
+    }
 
     /// <summary>All published entries, least recently used first.</summary>
     public IReadOnlyList<CacheEntryInfo> Entries()
@@ -91,7 +126,8 @@ public sealed class JitCache
         return matches;
     }
 
-    /// <summary>Checks every entry (manifest, headers, library size and SHA-256; dependencies present).</summary>
+    /// <summary>Checks every entry (manifest, headers, library size and SHA-256; dependencies present here or in a
+    /// shared cache).</summary>
     /// <param name="repair">Quarantine entries that are corrupt (skipping any whose key is being built right now).</param>
     public IReadOnlyList<VerifyResult> Verify(bool repair = false)
     {
@@ -103,11 +139,12 @@ public sealed class JitCache
             var ok = check.State == EntryState.Valid;
             if (ok && check.Manifest is not null)
             {
-                var missing = check.Manifest.Dependencies.FirstOrDefault(d => !File.Exists(_layout.ManifestPath(d.Key)));
+                var missing = check.Manifest.Dependencies.FirstOrDefault(d =>
+                    !File.Exists(_layout.ManifestPath(d.Key)) && !_shared.Any(s => File.Exists(s.ManifestPath(d.Key))));
                 if (missing is not null)
                 {
                     ok = false;
-                    reason = $"dependency '{missing.Signature}' ({missing.Key[..12]}) is missing";
+                    reason = $"dependency '{missing.Signature}' ({missing.Key[..12]}) is missing (if it lives in a shared cache, name that cache in {CacheDirectory.SharedEnvironmentVariable})";
                 }
             }
             var repaired = false;

@@ -16,6 +16,9 @@ internal static class PendingStatistics
 
     public static void Hit(CacheLayout layout) => Record(layout, OneHit);
 
+    /// <summary>A hit served from a shared cache, counted in the writable cache <paramref name="layout"/>.</summary>
+    public static void SharedHit(CacheLayout layout) => Record(layout, OneSharedHit);
+
     public static void Record(CacheLayout layout, CacheStatistics delta)
     {
         lock (Gate)
@@ -56,4 +59,5 @@ internal static class PendingStatistics
     }
 
     private static readonly CacheStatistics OneHit = CacheStatistics.Zero with { Hits = 1 };
+    private static readonly CacheStatistics OneSharedHit = CacheStatistics.Zero with { Hits = 1, SharedHits = 1 };
 }

@@ -11,12 +11,18 @@ namespace Kiln.Jit.Cache;
 /// P = SHA-256(compiler stat identity + language + flags). The rule: a fresh process only stats the compiler; when the
 /// compiler's device, inode, size or mtime change (reinstall, upgrade, a different file behind the same path), the
 /// probe runs again. A compiler changed in place with all four preserved is not noticed — clear <c>probes/</c>.
+/// A probe missing from the writable cache is also looked for in the shared caches (read only; P does not depend on
+/// the cache), so a process served from a read-only shared cache does not run the compiler either.
 /// </summary>
 internal static class ProbeCache
 {
     private static readonly ConcurrentDictionary<string, CompilerIdentity> Memo = new(StringComparer.Ordinal);
 
-    public static CompilerIdentity Get(CacheLayout layout, string compilerPath, SourceLanguage language, IReadOnlyList<string> flags)
+    public static CompilerIdentity Get(CacheLayout layout, string compilerPath, SourceLanguage language, IReadOnlyList<string> flags) =>
+        Get(layout, [], compilerPath, language, flags);
+
+    public static CompilerIdentity Get(CacheLayout layout, IReadOnlyList<CacheLayout> shared, string compilerPath, SourceLanguage language,
+        IReadOnlyList<string> flags)
     {
         // One stat per slow-path request: a compiler replaced while the process runs is noticed too.
         FileStamp stamp;
@@ -35,10 +41,26 @@ internal static class ProbeCache
         CanonicalText.Append(probeText, "stamp", stamp.ToString());
         CanonicalText.Append(probeText, "language", language.ToString());
         CanonicalText.AppendList(probeText, "flags", flags);
-        var probePath = Path.Combine(layout.Probes, KeyInputs.Hash(probeText.ToString()) + ".txt");
+        var probeName = KeyInputs.Hash(probeText.ToString()) + ".txt";
+        var probePath = Path.Combine(layout.Probes, probeName);
         CompilerIdentity? identity = null;
         if (File.Exists(probePath))
             identity = TryParse(File.ReadAllText(probePath), stamp);
+        foreach (var other in shared)
+        {
+            if (identity is not null)
+                break;
+            try
+            {
+                var sharedPath = Path.Combine(other.Probes, probeName);
+                if (File.Exists(sharedPath))
+                    identity = TryParse(File.ReadAllText(sharedPath), stamp);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // An unreadable shared cache is simply not used.
+            }
+        }
         if (identity is null)
         {
             try

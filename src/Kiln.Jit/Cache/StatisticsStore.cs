@@ -14,7 +14,7 @@ internal static class StatisticsStore
     {
         if (!File.Exists(layout.StatsFile))
             return CacheStatistics.Zero;
-        long hits = 0, misses = 0, compiles = 0, failures = 0, bytes = 0, rebuilds = 0, evictions = 0;
+        long hits = 0, sharedHits = 0, misses = 0, compiles = 0, failures = 0, bytes = 0, rebuilds = 0, evictions = 0;
         double seconds = 0;
         foreach (var line in File.ReadAllLines(layout.StatsFile))
         {
@@ -25,6 +25,7 @@ internal static class StatisticsStore
             switch (parts[0])
             {
                 case "hits": _ = long.TryParse(v, CultureInfo.InvariantCulture, out hits); break;
+                case "shared-hits": _ = long.TryParse(v, CultureInfo.InvariantCulture, out sharedHits); break;
                 case "misses": _ = long.TryParse(v, CultureInfo.InvariantCulture, out misses); break;
                 case "compiles": _ = long.TryParse(v, CultureInfo.InvariantCulture, out compiles); break;
                 case "compile-failures": _ = long.TryParse(v, CultureInfo.InvariantCulture, out failures); break;
@@ -35,14 +36,16 @@ internal static class StatisticsStore
                 default: break;
             }
         }
-        return new CacheStatistics(hits, misses, compiles, failures, seconds, bytes, rebuilds, evictions);
+        return new CacheStatistics(hits, misses, compiles, failures, seconds, bytes, rebuilds, evictions) { SharedHits = sharedHits };
     }
 
     public static void Add(CacheLayout layout, CacheStatistics delta)
     {
         if (delta.IsZero)
             return;
+        // A cache used only through shared hits may not exist yet: its statistics are still kept.
         Directory.CreateDirectory(layout.Locks);
+        Directory.CreateDirectory(layout.Tmp);
         var fd = Posix.OpenLockFile(Path.Combine(layout.Locks, "stats.lock"));
         try
         {
@@ -66,6 +69,7 @@ internal static class StatisticsStore
     {
         var b = new StringBuilder();
         b.Append(CultureInfo.InvariantCulture, $"hits {s.Hits}\n");
+        b.Append(CultureInfo.InvariantCulture, $"shared-hits {s.SharedHits}\n");
         b.Append(CultureInfo.InvariantCulture, $"misses {s.Misses}\n");
         b.Append(CultureInfo.InvariantCulture, $"compiles {s.Compiles}\n");
         b.Append(CultureInfo.InvariantCulture, $"compile-failures {s.CompileFailures}\n");

@@ -124,4 +124,30 @@ public sealed class LibraryBuilderTests
         Assert.Empty(Directory.GetFiles(Path.Combine(f.Cache, "manifest")));
         _ = Stopwatch.StartNew();
     }
+
+    [Fact]
+    public void A_compiler_that_fails_for_a_full_disk_is_a_cache_error_and_records_no_compile_failure()
+    {
+        using var f = new JitFixture();
+        // A compiler that probes like gcc but whose link step fails as on a full file system.
+        var gcc = CompilerDiscovery.FindExecutable("gcc")!;
+        var full = f.Write("full-gcc", $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) echo '/usr/bin/ld: final link failed: No space left on device' >&2; exit 1;; esac\nexec '{gcc}' \"$@\"\n");
+        File.SetUnixFileMode(full, (UnixFileMode)0b111_101_101);
+        var request = new JitRequest
+        {
+            Signature = "diskfull", CacheDirectory = f.Cache, Build = new JitBuildOptions { Compiler = full },
+            Generate = s => JitFixture.ValueCode(s, 1),
+        };
+
+        var e = Assert.Throws<JitCacheException>(() => new JitCompiler().Jit(request));
+
+        Assert.Contains($"'{f.Cache}' is full", e.Message, StringComparison.Ordinal);
+        Assert.Contains("final link failed: No space left on device", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(f.Cache, "failures")));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(f.Cache, "tmp")));
+        // Space freed: the same request compiles (no recorded failure makes it fail fast).
+        File.WriteAllText(full, $"#!/bin/sh\nexec '{gcc}' \"$@\"\n");
+        Assert.Equal(1, JitFixture.CallValue(new JitCompiler().Jit(request)));
+    }
 }
