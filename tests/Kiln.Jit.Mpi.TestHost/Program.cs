@@ -15,30 +15,15 @@ using Kiln.Jit;
 using Kiln.Jit.Mpi;
 using Kiln.Mpi;
 using Kiln.Mpi.Coordination;
+using Kiln.Testing;
 using Kiln.Toolchain;
 
-var scenario = args.Length > 0 ? args[0] : "jit";
-string Option(string name, string fallback)
-{
-    var i = Array.IndexOf(args, "--" + name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
-bool Flag(string name) => Array.IndexOf(args, "--" + name) >= 0;
-var launcherRank = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK") ?? Environment.GetEnvironmentVariable("PMI_RANK") ?? "0";
-var line = new Dictionary<string, object?> { ["scenario"] = scenario, ["launcherRank"] = int.Parse(launcherRank, CultureInfo.InvariantCulture) };
-var outDirectory = Option("out", "");
-void Print()
-{
-    var json = JsonSerializer.Serialize(line);
-    if (outDirectory.Length > 0)
-    {
-        var file = Path.Combine(outDirectory, launcherRank + ".json");
-        File.WriteAllText(file + ".tmp", json + "\n");
-        File.Move(file + ".tmp", file, overwrite: true);
-    }
-    Console.Out.WriteLine("KILN-JIT-MPI " + json);
-    Console.Out.Flush();
-}
+var report = new RankReport(args, "KILN-JIT-MPI", "jit");
+var scenario = report.Scenario;
+var line = report.Line;
+string Option(string name, string fallback) => report.Option(name, fallback);
+bool Flag(string name) => report.Flag(name);
+void Print() => report.Print();
 
 var baseDir = Option("base", Path.GetTempPath());
 var groupSize = int.Parse(Option("group-size", "0"), CultureInfo.InvariantCulture);

@@ -14,34 +14,15 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Kiln.Mpi;
 using Kiln.Mpi.Discovery;
+using Kiln.Testing;
 
-var scenario = args.Length > 0 ? args[0] : "info";
-string Option(string name, string fallback)
-{
-    var i = Array.IndexOf(args, "--" + name);
-    return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-}
-var launcherRank = Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_RANK") ?? Environment.GetEnvironmentVariable("PMI_RANK") ?? "0";
-var line = new Dictionary<string, object?> { ["scenario"] = scenario, ["launcherRank"] = int.Parse(launcherRank, CultureInfo.InvariantCulture) };
-
-// Open MPI forwards each rank's stdout in chunks that can interleave inside long lines, so with --out DIR the line
-// also goes to DIR/<launcher rank>.json (written to a temporary name, then renamed), which the tests read.
-var outDirectory = Option("out", "");
-void Print()
-{
-    var json = JsonSerializer.Serialize(line);
-    if (outDirectory.Length > 0)
-    {
-        var file = Path.Combine(outDirectory, launcherRank + ".json");
-        File.WriteAllText(file + ".tmp", json + "\n");
-        File.Move(file + ".tmp", file, overwrite: true);
-    }
-    Console.Out.WriteLine("KILN-MPI " + json);
-    Console.Out.Flush();
-}
+var report = new RankReport(args, "KILN-MPI", "info");
+var scenario = report.Scenario;
+var line = report.Line;
+string Option(string name, string fallback) => report.Option(name, fallback);
+void Print() => report.Print();
 
 MpiSession session;
 var started = Stopwatch.GetTimestamp();
