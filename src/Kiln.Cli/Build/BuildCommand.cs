@@ -74,7 +74,16 @@ internal static class BuildCommand
         if (references.Local.Count > 0)
             error.WriteLine($"adding {references.Local.Count} assembly file(s) from '{WorkingTreeRoot.MarkerName}/u/' to the script's references");
 
-        var source = File.ReadAllText(scriptPath);
+        string source;
+        try
+        {
+            source = File.ReadAllText(scriptPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: cannot read script {Kiln.Paths.TreePath.Quote(script)}\n  | reason: {e.Message}\n  | make it readable for this user (e.g. 'chmod u+r') and run again");
+            return 1;
+        }
         var assemblyPath = CachedAssemblyPath(root, script, source, references);
         if (!File.Exists(assemblyPath))
         {
