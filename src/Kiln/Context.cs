@@ -218,7 +218,8 @@ public sealed partial class Context : IDisposable
             {
                 // The run's own failure is the one error to show: on a full disk, a compiler that could not write
                 // its output is the cause, the run-database that then could not record the failed run a consequence.
-                Log.Inform(e.Message.Replace("\n  | ", "\n", StringComparison.Ordinal) + "\n(after the error below)", Level.Warning);
+                // The log draws the '  | ' of continuation lines itself; it wants them indented by two spaces.
+                Log.Inform(e.Message.Replace("\n  | ", "\n  ", StringComparison.Ordinal) + "\n  (while recording the failed run; the error follows)", Level.Warning);
             }
         }
         if (failure is not null)
