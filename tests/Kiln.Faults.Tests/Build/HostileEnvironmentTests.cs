@@ -87,9 +87,9 @@ public sealed partial class HostileEnvironmentTests(HostileEnvironmentFixture fi
 
     /// <summary>
     /// The working tree on a 4 MiB tmpfs; for each free-space level a filler leaves that much space, a source is edited
-    /// and kiln runs. Levels of 0 to 32 KiB run out at different points of a run: the compiler's depfile or object in
-    /// <c>.kiln/t/</c>, the linker's output, the run-database's WAL (SQLITE_FULL), <c>compile_commands.json</c>; a
-    /// changed build script at 0 bytes free fails to be cached in <c>.kiln/scripts/</c>.
+    /// and kiln runs. The levels of 0 to 24 KiB run out at different points of a run (here, with gcc 12: the compiler's
+    /// depfile, then its object in <c>.kiln/t/</c>, the linker's output, the run-database's WAL (SQLITE_FULL),
+    /// <c>compile_commands.json</c>); a changed build script at 0 bytes free fails to be cached in <c>.kiln/scripts/</c>.
     /// </summary>
     [Fact]
     public void A_full_disk_at_any_point_of_a_run_is_one_error_and_after_freeing_space_the_next_run_builds_as_from_scratch()
@@ -99,7 +99,7 @@ public sealed partial class HostileEnvironmentTests(HostileEnvironmentFixture fi
         var log = TestContext.Current.TestOutputHelper;
         var points = new List<string>();
 
-        foreach (var free in new long[] { 0, 4096, 8192, 12288, 16384, 20480, 24576, 32768 })
+        foreach (var free in new long[] { 0, 4096, 8192, 16384, 24576 })
         {
             var what = $"{free} bytes free";
             project.Write("src/m0.c", $"#include \"common.h\"\n#include \"m0.h\"\nint m0(int x) {{ return x * M0_SCALE + COMMON + {free + 1}; }}\n");
@@ -132,6 +132,9 @@ public sealed partial class HostileEnvironmentTests(HostileEnvironmentFixture fi
         AssertSameOutputs(before0, project.Outputs(), "changed script, 0 bytes free");
         AssertNoTemporariesLeft(project.Root, "changed script");
         points.Add(PointOf(scriptError));
+        // Back to the script compiled before (a second compile of the changed one would prove nothing more and cost
+        // seconds): its cached assembly must be intact.
+        project.Write("build.cs", project.Read("build.cs").Replace("// changed\n", "", StringComparison.Ordinal));
         AssertRecovers(project, "changed script");
 
         var distinct = points.Distinct().ToList();
@@ -178,13 +181,26 @@ public sealed partial class HostileEnvironmentTests(HostileEnvironmentFixture fi
     }
 
     /// <summary>The launcher that makes a root kiln obey permission bits; none for another user (who obeys them anyway).</summary>
-    private static IReadOnlyList<string>? PermissionLauncherOrSkip()
+    private static string[]? PermissionLauncherOrSkip()
     {
         if (Environment.UserName != "root")
             return null;
-        if (!File.Exists("/usr/bin/setpriv"))
+        string[] launcher = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"];
+        var info = new ProcessStartInfo(launcher[0]) { UseShellExecute = false };
+        foreach (var a in launcher.Skip(1).Append("true"))
+            info.ArgumentList.Add(a);
+        try
+        {
+            using var probe = Process.Start(info)!;
+            probe.WaitForExit();
+            if (probe.ExitCode != 0)
+                Assert.Skip("setpriv cannot drop capabilities here (needs CAP_SETPCAP): root would ignore the permission bits");
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
             Assert.Skip("setpriv is not installed: root would ignore the permission bits");
-        return ["setpriv", "--bounding-set=-dac_override,-dac_read_search"];
+        }
+        return launcher;
     }
 
     /// <summary>Built project; <paramref name="deny"/> (after an edit of src/m1.c); one error with

@@ -32,7 +32,7 @@ internal sealed class TmpfsMount : IDisposable
         if (status != 0)
         {
             Directory.Delete(mount.Path);
-            Assert.Skip($"cannot mount a tmpfs (needs root or CAP_SYS_ADMIN): {error.Trim()}");
+            Assert.Skip($"cannot mount a tmpfs (needs root or CAP_SYS_ADMIN): {error.Trim().Split('\n')[0]}");
         }
         mount._mounted = true;
         return mount;
