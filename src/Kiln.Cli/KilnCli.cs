@@ -15,6 +15,21 @@ internal static class KilnCli
     /// <summary>Parses and runs <paramref name="args"/>; returns the exit status.</summary>
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
+        try
+        {
+            return Dispatch(args, output, error);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The last net for I/O failures outside the build script (whose errors are rendered by ScriptFailure):
+            // one error line, never an unhandled exception's stack trace.
+            error.WriteLine($"error: {e.Message.TrimEnd()}\n  | check that the working tree is readable and writable and its file system not full, and run again");
+            return 1;
+        }
+    }
+
+    private static int Dispatch(string[] args, TextWriter output, TextWriter error)
+    {
         if (args.Length == 0)
             return BuildCommand.Run([], fromHistory: true, output, error);
         if (args[0] == "build")

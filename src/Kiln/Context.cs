@@ -258,7 +258,17 @@ public sealed partial class Context : IDisposable
         {
             lock (OpenRoots)
                 OpenRoots.Remove(this);
-            LeaveRoot(failure is null);
+            try
+            {
+                LeaveRoot(failure is null);
+            }
+            catch (KilnException e) when (failure is not null)
+            {
+                // The run's own failure is the one error to show: on a full disk, a compiler that could not write
+                // its output is the cause, the run-database that then could not record the failed run a consequence.
+                // The log draws the '  | ' of continuation lines itself; it wants them indented by two spaces.
+                Log.Inform(e.Message.Replace("\n  | ", "\n  ", StringComparison.Ordinal) + "\n  (while recording the failed run; the error follows)", Level.Warning);
+            }
         }
         if (failure is not null)
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
@@ -273,19 +283,25 @@ public sealed partial class Context : IDisposable
             if (successful)
             {
                 run.Database.FinishRun(run.ElapsedNs, run.InstanceCount, run.RedoCount);
-                run.Configuration.RunCompleted?.Invoke(new RunSummary(0, run.ElapsedNs, run.InstanceCount, run.RedoCount));
                 if (run.Configuration.LatestRunSummaryMaxCount > 0)
                     RunSummaryReport.Write(run, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
             }
+            // The run-database and the run records throw their own errors, naming their files (RunDatabaseException,
+            // ManagementTreeException); the catch below is for the probe of the working-tree time.
             KillPoints.AtCommit(after: false);
             run.Database.Commit();
             KillPoints.AtCommit(after: true);
             run.Records.Write(run.FileSystem, run.Tree.ManagementNative);
+            // Told only now: a run whose record could not be written has not completed.
+            if (successful)
+                run.Configuration.RunCompleted?.Invoke(new RunSummary(0, run.ElapsedNs, run.InstanceCount, run.RedoCount));
             run.Tree.WaitForWorkingTreeTimeToAdvance(timeBefore, run.Configuration.Time, run.Configuration.WorkingTreeTimeLimit);
         }
         catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)
         {
-            throw new ManagementTreeException($"failed to cleanup management tree for {TreePath.Quote(run.Tree.RootNative)}\n  | reason: {ManagementTree.FirstLine(e.Message)}", e);
+            throw new ManagementTreeException(
+                $"failed to cleanup management tree for {TreePath.Quote(run.Tree.RootNative)}\n  | reason: {ManagementTree.FirstLine(e.Message)}\n" +
+                $"  | {WriteFailure.Advice(e, run.Tree.ManagementNative)}", e);
         }
         finally
         {

@@ -87,10 +87,17 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
     {
         var path = _run.Tree.NewTemporaryPath(suffix, isDirectory);
         var native = NativePathOf(path);
-        if (isDirectory)
-            FileSystem.CreateDirectory(native);
-        else
-            FileSystem.CreateNewFile(native);
+        try
+        {
+            if (isDirectory)
+                FileSystem.CreateDirectory(native);
+            else
+                FileSystem.CreateNewFile(native);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new RedoException(WriteFailure.Describe($"could not create temporary {path}", e, _run.Tree.TemporaryNative));
+        }
         return new EngineTemporary(path, native, FileSystem);
     }
 
@@ -121,7 +128,20 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             throw new RedoException($"cannot replace a path by itself: {path}");
         if (!FileSystem.Lstat(NativePathOf(managedSource).TrimEnd('/')).Exists)
             throw new RedoException($"replacement does not exist: {source}");
+        try
+        {
+            return Replace(role, managedPath, managedSource);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // rename(2) replaces the output whole or not at all: the output of the last redo is kept.
+            throw new RedoException(WriteFailure.Describe(
+                $"could not replace output {managedPath}", e, Path.GetDirectoryName(NativePathOf(managedPath).TrimEnd('/')) + "/"));
+        }
+    }
 
+    private bool Replace(RoleDescriptor role, TreePath managedPath, TreePath managedSource)
+    {
         var destination = NativePathOf(managedPath);
         var from = NativePathOf(managedSource);
         var levels = _run.Configuration.Levels;

@@ -100,10 +100,28 @@ internal sealed class RunRecords
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <exception cref="WorkingTree.ManagementTreeException">The file cannot be written (disk full, permission denied);
+    /// the previous file is kept whole and the temporary is removed.</exception>
     private static void WriteAtomically(WorkingTree.IFileSystem fs, string path, byte[] content)
     {
         var temporary = path + ".tmp";
-        fs.WriteAllBytes(temporary, content);
-        fs.Rename(temporary, path);
+        try
+        {
+            fs.WriteAllBytes(temporary, content);
+            fs.Rename(temporary, path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            try
+            {
+                fs.Delete(temporary);
+            }
+            catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+            {
+                // Left for the next run to overwrite.
+            }
+            throw new WorkingTree.ManagementTreeException(WorkingTree.WriteFailure.Describe(
+                $"could not write {Paths.TreePath.Quote(path)} (the run's outputs are complete and recorded)", e, Path.GetDirectoryName(path) + "/"), e);
+        }
     }
 }

@@ -67,6 +67,7 @@ internal static class ToolRun
         // Observe explicit inputs (they must exist now) and outputs.
         var explicitInputs = new List<ObservedInput>();
         var explicitInputPaths = new HashSet<TreePath>();
+        var regularInputs = new List<(RoleDescriptor Role, TreePath Path, string Native)>();
         var outputs = new List<(RoleDescriptor Role, TreePath Path, FileMemo Memo)>();
         var outputOwners = new Dictionary<TreePath, string>();
         var envValues = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -97,7 +98,11 @@ internal static class ToolRun
                         if (!Observation.KindMatches(expected, memo.Kind))
                             throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {path}\n  | reason: {Observation.KindMismatch(expected, memo.Kind)}");
                         if (explicitInputPaths.Add(managed))
+                        {
                             explicitInputs.Add(new ObservedInput(managed, RunDatabase.EncodePath(managed), true, memo));
+                            if (memo.Kind == FileKind.RegularFile)
+                                regularInputs.Add((role, path, ManagedPaths.Native(managed, root)));
+                        }
                     }
                     else
                     {
@@ -173,6 +178,22 @@ internal static class ToolRun
         var reason = decision.Reason!;
         log.Inform(reason.Detail is null ? reason.Summary : $"{reason.Summary}\n  reason: {reason.Detail}",
             reason.IsSuspicious ? levels.RedoSuspiciousReason : levels.RedoReason);
+
+        // An explicit input the redo cannot read is this error, naming the role and the path, rather than whatever the
+        // tool's helper makes of it. Checked only before a redo: an up-to-date instance costs no open.
+        foreach (var (role, path, native) in regularInputs)
+        {
+            try
+            {
+                fs.CheckReadable(native);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DependencyException(
+                    $"input dependency '{role.Name}' contains a path of an unreadable filesystem object: {path}\n  | reason: {ManagementTree.FirstLine(e.Message)}\n" +
+                    "  | make it readable for this user (e.g. 'chmod u+r') and run again");
+            }
+        }
 
         // Obstructive outputs (of the wrong kind) go before the redo.
         foreach (var (role, path, memo) in outputs)

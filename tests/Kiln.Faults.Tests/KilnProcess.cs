@@ -9,15 +9,24 @@ internal static class KilnProcess
 
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    /// <summary>Starts kiln in <paramref name="workingDirectory"/> with <paramref name="args"/> and, when given, under
+    /// <paramref name="launcher"/>: a command (program and arguments) that runs <c>dotnet</c> and kiln's arguments, e.g.
+    /// <c>setpriv --bounding-set=-dac_override,-dac_read_search</c>; extra <paramref name="environment"/> variables.</summary>
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (launcher is { Count: > 0 })
+        {
+            foreach (var a in launcher.Skip(1))
+                info.ArgumentList.Add(a);
+            info.ArgumentList.Add("dotnet");
+        }
         info.ArgumentList.Add(Dll);
         foreach (var a in args)
             info.ArgumentList.Add(a);
@@ -28,9 +37,9 @@ internal static class KilnProcess
         return info;
     }
 
-    public static Result Run(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null)
+    public static Result Run(string workingDirectory, IEnumerable<string> args, IDictionary<string, string>? environment = null, IReadOnlyList<string>? launcher = null)
     {
-        using var process = Process.Start(StartInfo(workingDirectory, args, environment))!;
+        using var process = Process.Start(StartInfo(workingDirectory, args, environment, launcher))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(3)))

@@ -74,8 +74,17 @@ internal static class BuildCommand
         if (references.Local.Count > 0)
             error.WriteLine($"adding {references.Local.Count} assembly file(s) from '{WorkingTreeRoot.MarkerName}/u/' to the script's references");
 
-        var source = File.ReadAllText(scriptPath);
-        var assemblyPath = CachedAssemblyPath(root, script, source, references);
+        string source;
+        try
+        {
+            source = File.ReadAllText(scriptPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: cannot read script {Kiln.Paths.TreePath.Quote(script)}\n  | reason: {e.Message}\n  | make it readable for this user (e.g. 'chmod u+r') and run again");
+            return 1;
+        }
+        var assemblyPath = CachedAssemblyPath(root, scriptPath, source, references);
         if (!File.Exists(assemblyPath))
         {
             var errors = ScriptCompiler.Compile(scriptPath, script, source, references, assemblyPath);
@@ -93,11 +102,17 @@ internal static class BuildCommand
         return status;
     }
 
-    /// <summary><c>.kiln/scripts/&lt;key&gt;.dll</c>, key = SHA-256 over format, script path and text, and the reference set.</summary>
-    private static string CachedAssemblyPath(string root, string script, string source, ScriptReferences references)
+    /// <summary><c>.kiln/scripts/&lt;key&gt;.dll</c>, key = SHA-256 over format, absolute script path and text, and the reference set.</summary>
+    /// <remarks>
+    /// The absolute path, not the path in the working tree: the embedded PDB names the script by its absolute path,
+    /// and the script's frames in errors and the identity of tools it defines are found by it. A working tree
+    /// copied or moved with its <c>.kiln/scripts/</c> used to run an assembly whose PDB named the old place: errors
+    /// lost their "at build.cs:N" lines, and tools defined in the script were identified by a file elsewhere.
+    /// </remarks>
+    private static string CachedAssemblyPath(string root, string scriptPath, string source, ScriptReferences references)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(Encoding.UTF8.GetBytes(CompileFormat + "\n" + script + "\n"));
+        hash.AppendData(Encoding.UTF8.GetBytes(CompileFormat + "\n" + scriptPath + "\n"));
         hash.AppendData(Encoding.UTF8.GetBytes(source));
         hash.AppendData(references.Digest);
         var key = Convert.ToHexStringLower(hash.GetHashAndReset())[..32];

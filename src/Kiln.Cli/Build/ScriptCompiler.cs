@@ -44,12 +44,22 @@ internal static class ScriptCompiler
             options);
 
         var directory = Path.GetDirectoryName(outputPath)!;
-        Directory.CreateDirectory(directory);
         var temporary = outputPath + ".tmp-" + Environment.ProcessId;
         EmitResult result;
-        using (var stream = File.Create(temporary))
+        try
         {
-            result = compilation.Emit(stream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
+            Directory.CreateDirectory(directory);
+            using (var stream = File.Create(temporary))
+            {
+                result = compilation.Emit(stream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A full disk or a '.kiln/scripts/' that is not writable: one error, and no half-written assembly left
+            // (the cache holds only complete ones, moved into place by rename).
+            TryDelete(temporary);
+            return [ScriptCacheFailure(outputPath, e)];
         }
         var errors = result.Diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
@@ -61,10 +71,34 @@ internal static class ScriptCompiler
             File.Delete(temporary);
             return errors.Count > 0 ? errors : ["error: compilation failed"];
         }
-        KillPoints.BeforeRename(outputPath);
-        File.Move(temporary, outputPath, overwrite: true);
-        KillPoints.AfterRename(outputPath);
+        try
+        {
+            KillPoints.BeforeRename(outputPath);
+            File.Move(temporary, outputPath, overwrite: true);
+            KillPoints.AfterRename(outputPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temporary);
+            return [ScriptCacheFailure(outputPath, e)];
+        }
         return [];
+    }
+
+    private static string ScriptCacheFailure(string outputPath, Exception e) =>
+        "error: " + Kiln.WorkingTree.WriteFailure.Describe(
+            $"could not write the compiled build script {Kiln.Paths.TreePath.Quote(outputPath)}", e, Path.GetDirectoryName(outputPath) + "/");
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary carries the pid in its name and is never taken for a cached assembly.
+        }
     }
 
     /// <summary><c>build.cs(12,5): error CS0103: …</c>, as compilers print it.</summary>

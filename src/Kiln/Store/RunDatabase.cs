@@ -48,6 +48,7 @@ internal sealed class RunDatabase : IDisposable
     private const int CommitEvery = 2000;
     private const int NoCheckpointOnClose = 1006; // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
     private const long CheckpointWalBytes = 1 << 20;
+    private const int BusyTimeoutSeconds = 2;
 
     private readonly SqliteConnection _connection;
     private readonly Lock _gate = new();
@@ -78,7 +79,10 @@ internal sealed class RunDatabase : IDisposable
         SqliteConnection? connection = null;
         try
         {
-            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+            // Busy timeout: .kiln/lock keeps every other kiln run away, so a lock held on the database is a foreign
+            // program's (an 'sqlite3' shell, a backup). SQLite's default of 30 s only delays the error for a lock
+            // held that long; 2 s still rides out a short one (a query, a checkpoint by a reader such as 'kiln explain').
+            connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false, DefaultTimeout = BusyTimeoutSeconds }.ToString());
             connection.Open();
             // Closing leaves the WAL for the next run instead of checkpointing it (a few fsyncs: most of a no-op
             // run's fixed cost); SQLite still checkpoints when a commit finds the WAL over 1000 pages.
@@ -97,10 +101,31 @@ internal sealed class RunDatabase : IDisposable
         catch (SqliteException e)
         {
             connection?.Dispose();
-            throw new RunDatabaseException(
-                $"could not setup run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n" +
-                $"  | if you suspect database corruption, remove the run-database file(s) (nothing but redos is lost): rm -f '{path}'*", e);
+            throw Failure("setup", e, path);
         }
+    }
+
+    private RunDatabaseException Failure(string action, SqliteException e) => Failure(action, e, Path);
+
+    /// <summary>
+    /// "could not setup/write run-database …" with SQLite's reason and what to do, which depends on the result code:
+    /// removing the file helps against corruption, but is wrong advice for a full disk, a file that is not writable,
+    /// or a database locked by another program.
+    /// </summary>
+    private static RunDatabaseException Failure(string action, SqliteException e, string path)
+    {
+        var advice = (e.SqliteErrorCode & 0xFF) switch
+        {
+            raw.SQLITE_FULL =>
+                "the file system is full: free space on it and run again (what this run did not record is redone; outputs already built are kept)",
+            raw.SQLITE_READONLY or raw.SQLITE_PERM or raw.SQLITE_CANTOPEN =>
+                $"it cannot be written: make it, its '-wal' and '-shm' files and {TreePath.Quote(System.IO.Path.GetDirectoryName(path) + "/")} writable for this user (e.g. 'chmod u+w') and run again",
+            raw.SQLITE_BUSY or raw.SQLITE_LOCKED =>
+                "it is locked by another program, not by a kiln run (which would hold '.kiln/lock'): close that program " +
+                "(e.g. an 'sqlite3' shell with an open transaction) and run again",
+            _ => $"if you suspect database corruption, remove the run-database file(s) (nothing but redos is lost): rm -f '{path}'*",
+        };
+        return new RunDatabaseException($"could not {action} run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n  | {advice}", e);
     }
 
     private void Migrate()
@@ -192,56 +217,63 @@ internal sealed class RunDatabase : IDisposable
     /// </summary>
     public (long InstanceId, Trace? Trace) LookUpInstance(string toolKey, byte[] fingerprint, byte[] dependencyFingerprint)
     {
-        lock (_gate)
+        try
         {
-            // Straight through SQLitePCL (a statement prepared once, bound and stepped): the ADO.NET command and
-            // reader cost more than the query itself on this path, which every start of an up-to-date instance takes.
-            var db = _connection.Handle!;
-            if (_lookUp is null)
+            lock (_gate)
             {
-                Check(raw.sqlite3_prepare_v3(db,
-                    "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, i.path, i.is_explicit, i.memo " +
-                    "FROM ToolInst t LEFT JOIN RedoState s ON s.tool_inst_id=t.tool_inst_id LEFT JOIN Input i ON i.tool_inst_id=s.tool_inst_id " +
-                    "WHERE t.tool_key=?1 AND t.fingerprint=?2", raw.SQLITE_PREPARE_PERSISTENT, out var statement, out _));
-                _lookUp = statement;
-            }
-            var lookUp = _lookUp;
-            try
-            {
-                Check(raw.sqlite3_bind_text(lookUp, 1, toolKey));
-                Check(raw.sqlite3_bind_blob(lookUp, 2, fingerprint));
-                var rc = raw.sqlite3_step(lookUp);
-                if (rc == raw.SQLITE_ROW)
+                // Straight through SQLitePCL (a statement prepared once, bound and stepped): the ADO.NET command and
+                // reader cost more than the query itself on this path, which every start of an up-to-date instance takes.
+                var db = _connection.Handle!;
+                if (_lookUp is null)
                 {
-                    var id = raw.sqlite3_column_int64(lookUp, 0);
-                    if (raw.sqlite3_column_type(lookUp, 1) == raw.SQLITE_NULL)
-                        return (id, null);
-                    var requested = raw.sqlite3_column_int64(lookUp, 1) != 0;
-                    var env = raw.sqlite3_column_blob(lookUp, 2).ToArray();
-                    var definition = raw.sqlite3_column_blob(lookUp, 3).ToArray();
-                    var inputs = new List<TracedInput>();
-                    for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(lookUp))
+                    Check(raw.sqlite3_prepare_v3(db,
+                        "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, i.path, i.is_explicit, i.memo " +
+                        "FROM ToolInst t LEFT JOIN RedoState s ON s.tool_inst_id=t.tool_inst_id LEFT JOIN Input i ON i.tool_inst_id=s.tool_inst_id " +
+                        "WHERE t.tool_key=?1 AND t.fingerprint=?2", raw.SQLITE_PREPARE_PERSISTENT, out var statement, out _));
+                    _lookUp = statement;
+                }
+                var lookUp = _lookUp;
+                try
+                {
+                    Check(raw.sqlite3_bind_text(lookUp, 1, toolKey));
+                    Check(raw.sqlite3_bind_blob(lookUp, 2, fingerprint));
+                    var rc = raw.sqlite3_step(lookUp);
+                    if (rc == raw.SQLITE_ROW)
                     {
-                        if (raw.sqlite3_column_type(lookUp, 4) == raw.SQLITE_NULL)
-                            continue;
-                        inputs.Add(new TracedInput(
-                            raw.sqlite3_column_text(lookUp, 4).utf8_to_string(),
-                            raw.sqlite3_column_int64(lookUp, 5) != 0,
-                            raw.sqlite3_column_type(lookUp, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_blob(lookUp, 6).ToArray()));
+                        var id = raw.sqlite3_column_int64(lookUp, 0);
+                        if (raw.sqlite3_column_type(lookUp, 1) == raw.SQLITE_NULL)
+                            return (id, null);
+                        var requested = raw.sqlite3_column_int64(lookUp, 1) != 0;
+                        var env = raw.sqlite3_column_blob(lookUp, 2).ToArray();
+                        var definition = raw.sqlite3_column_blob(lookUp, 3).ToArray();
+                        var inputs = new List<TracedInput>();
+                        for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(lookUp))
+                        {
+                            if (raw.sqlite3_column_type(lookUp, 4) == raw.SQLITE_NULL)
+                                continue;
+                            inputs.Add(new TracedInput(
+                                raw.sqlite3_column_text(lookUp, 4).utf8_to_string(),
+                                raw.sqlite3_column_int64(lookUp, 5) != 0,
+                                raw.sqlite3_column_type(lookUp, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_blob(lookUp, 6).ToArray()));
+                        }
+                        if (rc != raw.SQLITE_DONE)
+                            Check(rc);
+                        return (id, new Trace(requested, env, definition, inputs));
                     }
                     if (rc != raw.SQLITE_DONE)
                         Check(rc);
-                    return (id, new Trace(requested, env, definition, inputs));
                 }
-                if (rc != raw.SQLITE_DONE)
-                    Check(rc);
+                finally
+                {
+                    raw.sqlite3_reset(lookUp);
+                }
+                return ((long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
+                    ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!, null);
             }
-            finally
-            {
-                raw.sqlite3_reset(lookUp);
-            }
-            return ((long)Prepared("INSERT INTO ToolInst(tool_key, fingerprint, dependency_fingerprint) VALUES ($k, $f, $d) RETURNING tool_inst_id",
-                ("$k", toolKey), ("$f", fingerprint), ("$d", dependencyFingerprint)).ExecuteScalar()!, null);
+        }
+        catch (SqliteException e)
+        {
+            throw Failure("write", e);
         }
     }
 
@@ -295,48 +327,69 @@ internal sealed class RunDatabase : IDisposable
     {
         ArgumentNullException.ThrowIfNull(trace);
         ArgumentNullException.ThrowIfNull(modifiedOutputs);
-        lock (_gate)
+        try
         {
-            Prepared("DELETE FROM Input WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteNonQuery();
-            var insert = Prepared("INSERT OR REPLACE INTO Input VALUES ($i, $p, $e, $m, $r)", ("$i", instanceId), ("$p", ""), ("$e", 0), ("$m", DBNull.Value), ("$r", RunId));
-            foreach (var input in trace.Inputs)
+            lock (_gate)
             {
-                insert.Parameters["$p"].Value = input.EncodedPath;
-                insert.Parameters["$e"].Value = input.IsExplicit ? 1 : 0;
-                insert.Parameters["$m"].Value = (object?)input.Memo ?? DBNull.Value;
-                insert.ExecuteNonQuery();
+                Prepared("DELETE FROM Input WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteNonQuery();
+                var insert = Prepared("INSERT OR REPLACE INTO Input VALUES ($i, $p, $e, $m, $r)", ("$i", instanceId), ("$p", ""), ("$e", 0), ("$m", DBNull.Value), ("$r", RunId));
+                foreach (var input in trace.Inputs)
+                {
+                    insert.Parameters["$p"].Value = input.EncodedPath;
+                    insert.Parameters["$e"].Value = input.IsExplicit ? 1 : 0;
+                    insert.Parameters["$m"].Value = (object?)input.Memo ?? DBNull.Value;
+                    insert.ExecuteNonQuery();
+                }
+                Prepared("INSERT OR REPLACE INTO RedoState VALUES ($i, $q, $e, $d, $r)",
+                    ("$i", instanceId), ("$q", trace.RedoRequested ? 1 : 0), ("$e", trace.EnvironmentDigest), ("$d", trace.DefinitionDigest), ("$r", RunId)).ExecuteNonQuery();
+                var invalidate = Prepared("UPDATE Input SET memo=NULL WHERE path >= $lo AND path < $hi AND memo IS NOT NULL", ("$lo", ""), ("$hi", ""));
+                foreach (var output in modifiedOutputs)
+                {
+                    var lo = EncodePath(output);
+                    invalidate.Parameters["$lo"].Value = lo;
+                    invalidate.Parameters["$hi"].Value = lo[..^1] + "0";
+                    invalidate.ExecuteNonQuery();
+                }
+                CommitIfOverdue(trace.Inputs.Count + 2);
             }
-            Prepared("INSERT OR REPLACE INTO RedoState VALUES ($i, $q, $e, $d, $r)",
-                ("$i", instanceId), ("$q", trace.RedoRequested ? 1 : 0), ("$e", trace.EnvironmentDigest), ("$d", trace.DefinitionDigest), ("$r", RunId)).ExecuteNonQuery();
-            var invalidate = Prepared("UPDATE Input SET memo=NULL WHERE path >= $lo AND path < $hi AND memo IS NOT NULL", ("$lo", ""), ("$hi", ""));
-            foreach (var output in modifiedOutputs)
-            {
-                var lo = EncodePath(output);
-                invalidate.Parameters["$lo"].Value = lo;
-                invalidate.Parameters["$hi"].Value = lo[..^1] + "0";
-                invalidate.ExecuteNonQuery();
-            }
-            CommitIfOverdue(trace.Inputs.Count + 2);
+        }
+        catch (SqliteException e)
+        {
+            throw Failure("write", e);
         }
     }
 
     /// <summary>Records a redo of the current run.</summary>
     public void RecordRedo(long instanceId, string tool, string reason, long startNs, long durationNs)
     {
-        lock (_gate)
+        try
         {
-            Prepared("INSERT INTO Redo VALUES ($r, $i, $t, $why, $s, $d)",
-                ("$r", RunId), ("$i", instanceId), ("$t", tool), ("$why", reason), ("$s", startNs), ("$d", durationNs)).ExecuteNonQuery();
+            lock (_gate)
+            {
+                Prepared("INSERT INTO Redo VALUES ($r, $i, $t, $why, $s, $d)",
+                    ("$r", RunId), ("$i", instanceId), ("$t", tool), ("$why", reason), ("$s", startNs), ("$d", durationNs)).ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Failure("write", e);
         }
     }
 
     /// <summary>Marks the current run successful.</summary>
     public void FinishRun(long durationNs, int instanceCount, int redoCount)
     {
-        lock (_gate)
+        try
         {
-            Prepared("UPDATE Run SET duration_ns=$d, instance_count=$n, redo_count=$r WHERE run_id=$id",
-                ("$d", durationNs), ("$n", instanceCount), ("$r", redoCount), ("$id", RunId)).ExecuteNonQuery();
+            lock (_gate)
+            {
+                Prepared("UPDATE Run SET duration_ns=$d, instance_count=$n, redo_count=$r WHERE run_id=$id",
+                    ("$d", durationNs), ("$n", instanceCount), ("$r", redoCount), ("$id", RunId)).ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Failure("write", e);
         }
     }
 
@@ -413,16 +466,23 @@ internal sealed class RunDatabase : IDisposable
     /// <summary>Commits the run's transaction and starts a new one.</summary>
     public void Commit()
     {
-        lock (_gate)
+        try
         {
-            _transaction?.Commit();
-            _transaction?.Dispose();
-            foreach (var command in _commands.Values)
-                command.Transaction = null;
-            _transaction = _connection.BeginTransaction();
-            foreach (var command in _commands.Values)
-                command.Transaction = _transaction;
-            _uncommitted = 0;
+            lock (_gate)
+            {
+                _transaction?.Commit();
+                _transaction?.Dispose();
+                foreach (var command in _commands.Values)
+                    command.Transaction = null;
+                _transaction = _connection.BeginTransaction();
+                foreach (var command in _commands.Values)
+                    command.Transaction = _transaction;
+                _uncommitted = 0;
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Failure("write", e);
         }
     }
 

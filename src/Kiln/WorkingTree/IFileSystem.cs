@@ -27,6 +27,14 @@ internal interface IFileSystem
     /// <summary>Whether two regular files have the same content.</summary>
     bool ContentEquals(string path, string otherPath);
 
+    /// <summary>
+    /// Opens a regular file for reading and closes it again: throws what opening throws (permission denied, as
+    /// <see cref="UnauthorizedAccessException"/>). The default does nothing: fakes do not model permissions.
+    /// </summary>
+    void CheckReadable(string path)
+    {
+    }
+
     /// <summary>Reads a whole file.</summary>
     byte[] ReadAllBytes(string path);
 

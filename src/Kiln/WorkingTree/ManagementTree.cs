@@ -77,11 +77,14 @@ internal sealed class ManagementTree : IDisposable
                 fs.Delete(lockPath);
             processLock = fs.TryLock(lockPath);
         }
-        catch (IOException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // A read-only working tree fails here even when nothing is to be redone: every run writes '.kiln/' (the
+            // lock, the run-database's record of the run, the working-tree time probe), as in dlb.
             throw new ManagementTreeException(
                 $"cannot acquire lock for exclusive access to working tree {TreePath.Quote(root)}\n  | reason: {FirstLine(e.Message)}\n" +
-                $"  | check the permissions of {TreePath.Quote(lockPath)}", e);
+                $"  | {WriteFailure.Advice(e, root + DirectoryName + "/")}" +
+                (WriteFailure.IsReadOnlyFileSystem(e) ? "\n  | (kiln writes '.kiln/' in every run, even one with nothing to redo)" : ""), e);
         }
         if (processLock is null)
         {
@@ -110,7 +113,7 @@ internal sealed class ManagementTree : IDisposable
             processLock.Dispose();
             throw new ManagementTreeException(
                 $"failed to setup management tree for {TreePath.Quote(root)}\n  | reason: {FirstLine(e.Message)}\n" +
-                $"  | make {TreePath.Quote(tree.ManagementNative)} writable", e);
+                $"  | {WriteFailure.Advice(e, tree.ManagementNative)}", e);
         }
         return tree;
     }

@@ -57,7 +57,8 @@ internal sealed class PosixFileSystem : IFileSystem
         if (Libc.Rename(source, destination) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
-            throw new IOException($"cannot rename {TreePath.Quote(source)} to {TreePath.Quote(destination)}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            // The errno as HResult, as .NET's own I/O errors carry it (WriteFailure chooses its advice by it).
+            throw new IOException($"cannot rename {TreePath.Quote(source)} to {TreePath.Quote(destination)}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
         }
         KillPoints.AfterRename(destination);
     }
@@ -84,6 +85,11 @@ internal sealed class PosixFileSystem : IFileSystem
             if (n == 0)
                 return true;
         }
+    }
+
+    public void CheckReadable(string path)
+    {
+        using var _ = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
     }
 
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);

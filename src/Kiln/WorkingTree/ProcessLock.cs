@@ -22,14 +22,17 @@ internal sealed class ProcessLock : IDisposable
     {
         var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
         if (fd < 0)
-            throw new IOException($"cannot open lock file {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        {
+            var openErrno = Marshal.GetLastPInvokeError();
+            throw new IOException($"cannot open lock file {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(openErrno)}", openErrno);
+        }
         if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
         {
             var errno = Marshal.GetLastPInvokeError();
             Libc.Close(fd);
             if (errno == Libc.EWOULDBLOCK)
                 return null;
-            throw new IOException($"cannot lock {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(errno)}");
+            throw new IOException($"cannot lock {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
         }
         var pid = Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
         Libc.Ftruncate(fd, 0);

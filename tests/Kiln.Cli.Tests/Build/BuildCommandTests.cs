@@ -116,6 +116,27 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal(2, Directory.GetFiles(scripts, "*.dll").Length);
     }
 
+    /// <summary>The embedded PDB names the script by its absolute path: an assembly cached at the old place of a
+    /// moved working tree would lose the script's frames in errors (and the files of tools defined in the script).</summary>
+    [Fact]
+    public void A_moved_working_tree_compiles_its_script_again_and_errors_keep_their_script_frames()
+    {
+        Write("build.cs", "Console.Write(\"\");\nthrow new InvalidOperationException(\"boom\");\n");
+        Assert.Equal("error: InvalidOperationException: boom\n  | at build.cs:2\n", KilnProcess.Run(_root, "build").Error);
+        var moved = _root + "-moved";
+        Directory.Move(_root, moved);
+        try
+        {
+            var r = KilnProcess.Run(moved, "build");
+            Assert.Equal("error: InvalidOperationException: boom\n  | at build.cs:2\n", r.Error);
+            Assert.Equal(2, Directory.GetFiles(Path.Combine(moved, ".kiln", "scripts"), "*.dll").Length);
+        }
+        finally
+        {
+            Directory.Move(moved, _root);
+        }
+    }
+
     [Fact]
     public void The_scripts_exit_code_becomes_kilns_and_a_failed_run_is_not_remembered()
     {
