@@ -1,8 +1,9 @@
 using System.Diagnostics;
 
-namespace Kiln.Faults.Tests;
+namespace Kiln.Testing;
 
-/// <summary>Runs the real <c>kiln</c> program (Kiln.Cli.dll beside the tests, started with <c>dotnet</c>) in a directory.</summary>
+/// <summary>Runs the real <c>kiln</c> program (Kiln.Cli.dll beside the tests, started with <c>dotnet</c>) in a directory.
+/// One source linked into the test projects that drive the command.</summary>
 internal static class KilnProcess
 {
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "Kiln.Cli.dll");
