@@ -307,6 +307,8 @@ public sealed class ManagementTreeTests : IDisposable
     {
         private readonly PosixFileSystem _real = PosixFileSystem.Instance;
 
+        public bool IsReal => true;
+
         public FileMemo Lstat(string path) => _real.Lstat(path);
 
         public void CreateDirectory(string path) => _real.CreateDirectory(path);
