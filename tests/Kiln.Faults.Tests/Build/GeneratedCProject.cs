@@ -76,6 +76,38 @@ internal sealed class GeneratedCProject
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
+    /// <summary>The outputs of a from-scratch build of the current sources, built at the same absolute path (so that
+    /// nothing path-dependent can differ): the working tree is moved aside, a fresh copy (sources, script, cached script
+    /// assembly, no run-database, no outputs) is built in its place, then the working tree is moved back.</summary>
+    public SortedDictionary<string, byte[]> OutputsOfBuildFromScratch()
+    {
+        var aside = Root + ".aside";
+        Directory.Move(Root, aside);
+        try
+        {
+            foreach (var dir in new[] { "src", "include", ".kiln/scripts" })
+                CopyDirectory(Path.Combine(aside, dir), Path.Combine(Root, dir));
+            File.Copy(Path.Combine(aside, "build.cs"), Path.Combine(Root, "build.cs"));
+            var r = KilnProcess.Run(Root, "build");
+            Assert.True(r.ExitCode == 0, r.Error);
+            return Outputs();
+        }
+        finally
+        {
+            Directory.Delete(Root, true);
+            Directory.Move(aside, Root);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        Directory.CreateDirectory(to);
+        foreach (var f in Directory.GetFiles(from))
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+        foreach (var d in Directory.GetDirectories(from))
+            CopyDirectory(d, Path.Combine(to, Path.GetFileName(d)));
+    }
+
     /// <summary>Every file under build/ (relative path → content).</summary>
     public SortedDictionary<string, byte[]> Outputs()
     {
