@@ -155,7 +155,16 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
         List<string> args = [prefix, .. CompilerArguments.Compile(ToCompileOptions(), source, Arguments.Of(obj.Path), Arguments.Of(dep.Path))];
         ((CompilerTool<TSelf>)result).ExecutedCommand = new CompileCommand(Arguments.WorkingDirectory(context), [driver, .. args], source, Arguments.Of(ObjectFile));
         await context.RunHelperAsync(driver, args).ConfigureAwait(false);
-        result.IncludedFiles = DepfileInputs.From(Depfile.Read(context.NativePathOf(dep.Path)), SourceFile, context.RootPath);
+        Depfile depfile;
+        try
+        {
+            depfile = Depfile.Read(context.NativePathOf(dep.Path));
+        }
+        catch (DepfileFormatException e)
+        {
+            throw new RedoException($"cannot track the files the compile of {SourceFile} read\n  | reason: {e.Message}");
+        }
+        result.IncludedFiles = DepfileInputs.From(depfile, SourceFile, context.RootPath);
         context.ReplaceOutput(ObjectFile, obj.Path);
         return false;
     }

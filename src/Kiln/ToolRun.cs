@@ -406,7 +406,7 @@ internal static class ToolRun
         }
         catch (WorkingTreePathException e)
         {
-            throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {path}\n  | reason: {e.Message}");
+            throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {TreePath.QuoteShortened(path.AsString())}\n  | reason: {e.Message}");
         }
     }
 
@@ -419,7 +419,7 @@ internal static class ToolRun
         }
         catch (WorkingTreePathException e)
         {
-            throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {path}\n  | reason: {e.Message}");
+            throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {TreePath.QuoteShortened(path.AsString())}\n  | reason: {e.Message}");
         }
         return managed ?? throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {path}\n  | reason: is outside the working tree");
     }

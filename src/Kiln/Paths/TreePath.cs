@@ -245,4 +245,17 @@ public sealed class TreePath : IEquatable<TreePath>, IComparable<TreePath>
         }
         return sb.Append('\'').ToString();
     }
+
+    /// <summary>
+    /// As <see cref="Quote"/>, but of a text longer than <paramref name="maxLength"/> characters only the start and the
+    /// end are kept, with <c>…</c> between: a message about a very long name stays one readable line.
+    /// </summary>
+    internal static string QuoteShortened(string text, int maxLength = 120)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= maxLength)
+            return Quote(text);
+        var tail = maxLength / 3;
+        return Quote(text[..(maxLength - tail)] + "…" + text[^tail..]);
+    }
 }
