@@ -91,6 +91,14 @@ public sealed class TreePathTests
     }
 
     [Fact]
+    public void A_long_text_is_quoted_shortened_to_its_start_and_end()
+    {
+        Assert.Equal("'abc'", TreePath.QuoteShortened("abc", 6));
+        Assert.Equal("'abcdef'", TreePath.QuoteShortened("abcdef", 6));
+        Assert.Equal("'abcd…fg'", TreePath.QuoteShortened("abcdefg", 6));
+    }
+
+    [Fact]
     public void Slash_appends_a_relative_path_to_a_directory_path()
     {
         var p = TreePath.Parse("a/") / TreePath.Parse("b/c");
