@@ -14,53 +14,39 @@ public sealed class InputsModifiedDuringRunTests : IDisposable
     [Fact]
     public void An_explicit_input_modified_during_its_redo_is_redone_next_run()
     {
-        var build = new PausingBuild(_root);
-        try
-        {
-            var kiln = build.Start();
-            build.WaitUntilPaused(kiln, "first");
-            build.Write("a.txt", "a-two"); // same size: only the mtime tells
-            build.Go("first");
-            build.WaitUntilPaused(kiln, "second");
-            build.Go("second");
-            var r = PausingBuild.Finish(kiln);
-            Assert.True(r.ExitCode == 0, r.Error);
-            Assert.Equal("a-one", build.Output("a.txt"));
+        using var build = new PausingBuild(_root);
+        var kiln = build.Start();
+        build.WaitUntilPaused(kiln, "first");
+        build.Write("a.txt", "a-two"); // same size: only the mtime tells
+        build.Go("first");
+        build.WaitUntilPaused(kiln, "second");
+        build.Go("second");
+        var r = PausingBuild.Finish(kiln);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal("a-one", build.Output("a.txt"));
 
-            var next = build.Run();
-            Assert.True(next.ExitCode == 0, next.Error);
-            Assert.Contains("run: 1 redo(s)", next.Error);
-            Assert.Equal("a-two", build.Output("a.txt"));
-            Assert.Contains("run: 0 redo(s)", build.Run().Error);
-        }
-        finally
-        {
-            build.DeleteSignals();
-        }
+        var next = build.Run();
+        Assert.True(next.ExitCode == 0, next.Error);
+        Assert.Contains("run: 1 redo(s)", next.Error);
+        Assert.Equal("a-two", build.Output("a.txt"));
+        Assert.Contains("run: 0 redo(s)", build.Run().Error);
     }
 
     [Fact]
     public void A_source_edited_between_two_redos_of_a_run_is_read_by_the_later_redo_and_nothing_is_redone_next_run()
     {
-        var build = new PausingBuild(_root);
-        try
-        {
-            var kiln = build.Start();
-            build.WaitUntilPaused(kiln, "first");
-            build.Write("b.txt", "b-two");
-            build.Go("first");
-            build.WaitUntilPaused(kiln, "second");
-            build.Go("second");
-            var r = PausingBuild.Finish(kiln);
-            Assert.True(r.ExitCode == 0, r.Error);
-            Assert.Equal("a-one", build.Output("a.txt"));
-            Assert.Equal("b-two", build.Output("b.txt"));
-            Assert.Contains("run: 0 redo(s)", build.Run().Error);
-        }
-        finally
-        {
-            build.DeleteSignals();
-        }
+        using var build = new PausingBuild(_root);
+        var kiln = build.Start();
+        build.WaitUntilPaused(kiln, "first");
+        build.Write("b.txt", "b-two");
+        build.Go("first");
+        build.WaitUntilPaused(kiln, "second");
+        build.Go("second");
+        var r = PausingBuild.Finish(kiln);
+        Assert.True(r.ExitCode == 0, r.Error);
+        Assert.Equal("a-one", build.Output("a.txt"));
+        Assert.Equal("b-two", build.Output("b.txt"));
+        Assert.Contains("run: 0 redo(s)", build.Run().Error);
     }
 
     // The compiler is a wrapper around gcc that pauses after gcc has read the header and written the depfile.
@@ -70,6 +56,7 @@ public sealed class InputsModifiedDuringRunTests : IDisposable
         if (!File.Exists("/usr/bin/gcc"))
             Assert.Skip("gcc is not installed");
         var signals = Directory.CreateTempSubdirectory("kiln-faults-signals-").FullName;
+        System.Diagnostics.Process? kiln = null;
         try
         {
             var wrapper = Path.Combine(signals, "pausing-gcc");
@@ -102,7 +89,7 @@ public sealed class InputsModifiedDuringRunTests : IDisposable
 
             File.WriteAllText(Path.Combine(_root, "src", "value.h"), "#define VALUE 22\n");
             File.WriteAllText(Path.Combine(signals, "pause"), "");
-            var kiln = System.Diagnostics.Process.Start(KilnProcess.StartInfo(_root, ["build"]))!;
+            kiln = System.Diagnostics.Process.Start(KilnProcess.StartInfo(_root, ["build"]))!;
             PausingBuild.WaitForFile(kiln, Path.Combine(signals, "compile.started"), "the compile");
             File.WriteAllText(Path.Combine(_root, "src", "value.h"), "#define VALUE 33\n");
             File.Delete(Path.Combine(signals, "pause"));
@@ -119,6 +106,9 @@ public sealed class InputsModifiedDuringRunTests : IDisposable
         }
         finally
         {
+            if (kiln is { HasExited: false })
+                kiln.Kill(entireProcessTree: true); // a test that failed half-way leaves no paused kiln behind
+            kiln?.Dispose();
             try { Directory.Delete(signals, recursive: true); } catch (IOException) { }
         }
     }

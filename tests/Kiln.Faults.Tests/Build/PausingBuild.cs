@@ -9,7 +9,7 @@ namespace Kiln.Faults.Tests.Build;
 /// <c>&lt;name&gt;.started</c> in the signal directory and waits for <c>&lt;name&gt;.go</c>, so that a test can modify files
 /// at a known point of the run (during a redo, between two redos).
 /// </summary>
-internal sealed class PausingBuild
+internal sealed class PausingBuild : IDisposable
 {
     public const string Script =
         """
@@ -48,6 +48,7 @@ internal sealed class PausingBuild
         """;
 
     private readonly string _signals;
+    private Process? _kiln;
 
     public PausingBuild(string root)
     {
@@ -74,7 +75,8 @@ internal sealed class PausingBuild
     {
         foreach (var f in Directory.GetFiles(_signals))
             File.Delete(f);
-        return Process.Start(KilnProcess.StartInfo(Root, ["build", "pausing"], new Dictionary<string, string> { ["KILN_TEST_SIGNALS"] = _signals }))!;
+        _kiln = Process.Start(KilnProcess.StartInfo(Root, ["build", "pausing"], new Dictionary<string, string> { ["KILN_TEST_SIGNALS"] = _signals }))!;
+        return _kiln;
     }
 
     /// <summary>Waits until redo <paramref name="name"/> has read its input and paused (fails when kiln ends first).</summary>
@@ -110,8 +112,22 @@ internal sealed class PausingBuild
         return new KilnProcess.Result(kiln.ExitCode, output.Result, error.Result);
     }
 
-    public void DeleteSignals()
+    /// <summary>Ends a kiln still paused (a test that failed half-way) and removes the signal directory.</summary>
+    public void Dispose()
     {
+        if (_kiln is not null)
+        {
+            try
+            {
+                if (!_kiln.HasExited)
+                    _kiln.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // It ended meanwhile.
+            }
+            _kiln.Dispose();
+        }
         try { Directory.Delete(_signals, recursive: true); } catch (IOException) { }
     }
 }
