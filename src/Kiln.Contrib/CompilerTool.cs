@@ -162,7 +162,8 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
         }
         catch (DepfileFormatException e)
         {
-            throw new RedoException($"cannot track the files the compile of {SourceFile} read\n  | reason: {e.Message}");
+            // The depfile is a temporary the user never sees: the message without its path (the inner one) is enough.
+            throw new RedoException($"cannot track the files the compile of {SourceFile} read\n  | reason: compiler's depfile, {(e.InnerException as DepfileFormatException ?? e).Message}");
         }
         result.IncludedFiles = DepfileInputs.From(depfile, SourceFile, context.RootPath);
         context.ReplaceOutput(ObjectFile, obj.Path);

@@ -226,8 +226,15 @@ public sealed class TreePath : IEquatable<TreePath>, IComparable<TreePath>
     {
         ArgumentNullException.ThrowIfNull(text);
         var sb = new StringBuilder(text.Length + 2).Append('\'');
-        foreach (var ch in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var ch = text[i];
+            if (char.IsSurrogate(ch) && !(char.IsSurrogatePair(text, i) || (i > 0 && char.IsSurrogatePair(text, i - 1))))
+            {
+                // A lone surrogate would print as '?' or U+FFFD, hiding what the text holds.
+                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)ch:x4}");
+                continue;
+            }
             switch (ch)
             {
                 case '\'': sb.Append("\\'"); break;

@@ -47,17 +47,28 @@ internal static class ManagedPaths
     /// <summary>Linux's <c>PATH_MAX</c> less the terminating NUL: bytes of an absolute path.</summary>
     public const int MaxPathBytes = 4095;
 
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     // Checked before any lstat: the kernel's ENAMETOOLONG would be an I/O error without the role, or (below a
     // missing directory) no error at all until a redo fails to write the output.
     private static void CheckLengths(TreePath relative, string rootNative)
     {
         foreach (var part in relative.Parts)
         {
-            var bytes = System.Text.Encoding.UTF8.GetByteCount(part);
+            int bytes;
+            try
+            {
+                bytes = StrictUtf8.GetByteCount(part);
+            }
+            catch (System.Text.EncoderFallbackException)
+            {
+                // A lone UTF-16 surrogate: the system call would get U+FFFD in its place and name another file.
+                throw new WorkingTreePathException($"component {TreePath.QuoteShortened(part, 60)} is not valid Unicode (a lone surrogate): no file name can hold it");
+            }
             if (bytes > MaxComponentBytes)
                 throw new WorkingTreePathException($"component {TreePath.QuoteShortened(part, 60)} has {bytes} bytes; a file name has at most {MaxComponentBytes} (NAME_MAX): shorten it");
         }
-        var length = System.Text.Encoding.UTF8.GetByteCount(rootNative) + System.Text.Encoding.UTF8.GetByteCount(relative.AsString());
+        var length = System.Text.Encoding.UTF8.GetByteCount(rootNative) + StrictUtf8.GetByteCount(relative.AsString());
         if (length > MaxPathBytes)
             throw new WorkingTreePathException($"has {length} bytes as an absolute path; a path has at most {MaxPathBytes} (PATH_MAX): shorten it");
     }

@@ -88,6 +88,7 @@ public sealed class TreePathTests
     {
         Assert.Equal("'a/b/'", TreePath.Parse("a/b/").ToString());
         Assert.Equal("'it\\'s\\n'", TreePath.Quote("it's\n"));
+        Assert.Equal("'a\\ud800 \U0001F600'", TreePath.Quote("a\ud800 \U0001F600"));
     }
 
     [Fact]

@@ -86,6 +86,12 @@ public sealed class ManagedPathsTests
     }
 
     [Fact]
+    public void A_component_with_a_lone_surrogate_is_refused()
+    {
+        Assert.Equal("component 'a\\ud800' is not valid Unicode (a lone surrogate): no file name can hold it", Refused("a/a\ud800").Message);
+    }
+
+    [Fact]
     public void A_path_of_more_than_4095_bytes_as_an_absolute_path_is_refused_with_its_length()
     {
         var fits = string.Concat(Enumerable.Repeat(new string('d', 99) + "/", 40)) + new string('f', 4095 - Root.Length - 4000);
