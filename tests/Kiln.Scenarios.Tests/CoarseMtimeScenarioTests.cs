@@ -120,6 +120,20 @@ public sealed class CoarseMtimeScenarioTests : IDisposable
         }
     }
 
+    // An mtime far ahead of the working-tree time is a clock problem (dlb's A-T1), not an edit in the current tick: the
+    // redo does not wait for the clock to reach it (that would fail after Configuration.WorkingTreeTimeLimit).
+    [Fact]
+    public void An_input_with_an_mtime_an_hour_in_the_future_is_redone_without_waiting_for_it()
+    {
+        _tree.Write("src/a.cpp", "int a;");
+        File.SetLastWriteTimeUtc(_tree.PathOf("src/a.cpp"), TimeProvider.System.GetUtcNow().UtcDateTime.AddHours(1));
+        var configuration = new Configuration { Log = _tree.Configuration.Log, WorkingTreeTimeLimit = TimeSpan.FromSeconds(1) };
+        using (_tree.Enter(configuration))
+            Assert.True(new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }.Start());
+        using (_tree.Enter(configuration))
+            Assert.False(new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }.Start());
+    }
+
     private string FromScratch()
     {
         string? Read(TreePath p) => File.Exists(_tree.PathOf(p.AsString())) ? _tree.Read(p.AsString()) : null;
