@@ -28,7 +28,7 @@ internal static class ManagedPaths
             relative = path.RelativeTo(root);
         }
 
-        CheckLengths(relative, rootNative);
+        CheckFileSystemLimits(relative, rootNative);
         if (!relative.IsNormalized)
             relative = Collapse(relative, path, rootNative, fs);
 
@@ -49,9 +49,10 @@ internal static class ManagedPaths
 
     private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    // Checked before any lstat: the kernel's ENAMETOOLONG would be an I/O error without the role, or (below a
-    // missing directory) no error at all until a redo fails to write the output.
-    private static void CheckLengths(TreePath relative, string rootNative)
+    // Names the kernel cannot take (too long) or that would reach it as another name (not Unicode). Checked before
+    // any lstat: the kernel's ENAMETOOLONG would be an I/O error without the role, or (below a missing directory) no
+    // error at all until a redo fails to write the output.
+    private static void CheckFileSystemLimits(TreePath relative, string rootNative)
     {
         foreach (var part in relative.Parts)
         {
