@@ -155,7 +155,17 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
         List<string> args = [prefix, .. CompilerArguments.Compile(ToCompileOptions(), source, Arguments.Of(obj.Path), Arguments.Of(dep.Path))];
         ((CompilerTool<TSelf>)result).ExecutedCommand = new CompileCommand(Arguments.WorkingDirectory(context), [driver, .. args], source, Arguments.Of(ObjectFile));
         await context.RunHelperAsync(driver, args).ConfigureAwait(false);
-        result.IncludedFiles = DepfileInputs.From(Depfile.Read(context.NativePathOf(dep.Path)), SourceFile, context.RootPath);
+        Depfile depfile;
+        try
+        {
+            depfile = Depfile.Read(context.NativePathOf(dep.Path));
+        }
+        catch (DepfileFormatException e)
+        {
+            // The depfile is a temporary the user never sees: the message without its path (the inner one) is enough.
+            throw new RedoException($"cannot track the files the compile of {SourceFile} read\n  | reason: compiler's depfile, {(e.InnerException as DepfileFormatException ?? e).Message}");
+        }
+        result.IncludedFiles = DepfileInputs.From(depfile, SourceFile, context.RootPath);
         context.ReplaceOutput(ObjectFile, obj.Path);
         return false;
     }

@@ -23,17 +23,58 @@ public sealed class Depfile
 
     /// <summary>Reads and parses the depfile at <paramref name="path"/>.</summary>
     /// <param name="path">The depfile.</param>
-    /// <exception cref="DepfileFormatException">The text is not a depfile.</exception>
+    /// <exception cref="DepfileFormatException">The text is not a depfile, or names a file whose name is not UTF-8.</exception>
     public static Depfile Read(string path)
     {
         try
         {
-            return Parse(File.ReadAllText(path));
+            return Parse(DecodeStrictly(File.ReadAllBytes(path)));
         }
         catch (DepfileFormatException e)
         {
             throw new DepfileFormatException($"depfile '{path}': {e.Message}", e);
         }
+    }
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // A compiler writes file names as the bytes it got from the file system. .NET names files by strings, which
+    // cannot hold bytes that are not UTF-8: a lenient decoding would name another (missing) file, and a change of
+    // the real one would go unnoticed. So such a name is an error that shows the name with its bytes escaped.
+    private static string DecodeStrictly(byte[] bytes)
+    {
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (DecoderFallbackException e)
+        {
+            var bad = Math.Clamp(e.Index, 0, bytes.Length - 1);
+            var start = bad;
+            while (start > 0 && !IsSeparator(bytes[start - 1]))
+                start--;
+            var end = bad;
+            while (end < bytes.Length && !IsSeparator(bytes[end]))
+                end++;
+            var line = 1 + bytes.AsSpan(0, bad).Count((byte)'\n');
+            throw new DepfileFormatException(
+                $"line {line}: file name is not valid UTF-8: '{Escape(bytes.AsSpan(start, end - start))}'; Kiln cannot track it as a dependency: rename the file", e);
+        }
+
+        static bool IsSeparator(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r' or (byte)':';
+    }
+
+    private static string Escape(ReadOnlySpan<byte> name)
+    {
+        var text = new StringBuilder();
+        foreach (var b in name)
+        {
+            if (b is >= 0x20 and < 0x7F && b != (byte)'\\')
+                text.Append((char)b);
+            else
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{b:x2}");
+        }
+        return text.ToString();
     }
 
     /// <summary>Parses depfile text.</summary>

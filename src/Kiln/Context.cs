@@ -205,7 +205,7 @@ public sealed partial class Context : IDisposable
             var now = configuration.Time.GetUtcNow();
             var startNs = (now.ToUnixTimeMilliseconds() * 1_000_000L) + (now.Ticks % TimeSpan.TicksPerMillisecond * 100);
             var forgetNs = startNs - (long)(configuration.MaxDependencyAge.Ticks * 100m > long.MaxValue ? long.MaxValue : configuration.MaxDependencyAge.Ticks * 100);
-            var databasePath = fs is PosixFileSystem ? tree.RunDatabaseNative : ":memory:";
+            var databasePath = fs.IsReal ? tree.RunDatabaseNative : ":memory:";
             RunDatabase database;
             try
             {

@@ -49,7 +49,8 @@ public sealed class EnvironmentVariables
     /// Imports <paramref name="name"/> with a validation pattern for this context and all inner ones: the value
     /// comes from the outer context (from the process environment at the root).
     /// </summary>
-    /// <exception cref="ArgumentException">The example or the imported value does not match the pattern.</exception>
+    /// <exception cref="ArgumentException">The example does not match the pattern.</exception>
+    /// <exception cref="EnvironmentValueException">The imported value does not match the pattern.</exception>
     public void ImportFromOuter(string name, string pattern, string example)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -62,7 +63,7 @@ public sealed class EnvironmentVariables
         var value = _values.TryGetValue(name, out var v) ? v : _outer is null ? ProcessEnvironment.GetValueOrDefault(name) : null;
         var patterns = _patterns.TryGetValue(name, out var list) ? list : _patterns[name] = [];
         if (value is not null && !regex.IsMatch(value))
-            throw new ArgumentException($"imported value of environment variable '{name}' is not matched by validation pattern: {TreePath.Quote(value)}\n  | validation pattern in question is {TreePath.Quote(pattern)}");
+            throw new EnvironmentValueException($"imported value of environment variable '{name}' is not matched by validation pattern: {TreePath.Quote(value)}\n  | validation pattern in question is {TreePath.Quote(pattern)}");
         patterns.Add(regex);
         if (value is not null)
             _values[name] = value;
@@ -71,7 +72,7 @@ public sealed class EnvironmentVariables
     /// <summary>The value of an imported variable; setting validates it against every pattern of the chain.</summary>
     /// <exception cref="KeyNotFoundException">Getting a variable that is not defined.</exception>
     /// <exception cref="InvalidOperationException">Setting a variable that is not imported.</exception>
-    /// <exception cref="ArgumentException">The value does not match a validation pattern.</exception>
+    /// <exception cref="EnvironmentValueException">The value does not match a validation pattern.</exception>
     public string this[string name]
     {
         get => _values.TryGetValue(name, out var v) ? v :
@@ -84,7 +85,7 @@ public sealed class EnvironmentVariables
                 throw new InvalidOperationException($"environment variable not imported into context: '{name}'\n  | use 'Context.Active.Env.ImportFromOuter()' first");
             foreach (var p in patterns)
                 if (!p.IsMatch(value))
-                    throw new ArgumentException($"'value' is not matched by associated validation pattern: {TreePath.Quote(value)}\n  | validation pattern in question is {TreePath.Quote(p.ToString()[4..^2])}");
+                    throw new EnvironmentValueException($"'value' is not matched by associated validation pattern: {TreePath.Quote(value)}\n  | validation pattern in question is {TreePath.Quote(p.ToString()[4..^2])}");
             _values[name] = value;
         }
     }

@@ -258,7 +258,7 @@ internal static class ToolRun
         var root = context.RootPath;
         var levels = run.Configuration.Levels;
         var log = run.Configuration.Log;
-        var timeAtStart = run.Tree.WorkingTreeTimeNs();
+        var timeAtStart = await WorkingTreeTimeAfterInputsAsync(run, explicitInputs, previousNonExplicit).ConfigureAwait(false);
         log.Inform($"start redo for tool instance {instanceId}", levels.RedoStart, withTime: true);
         var redoContext = new EngineRedoContext(context, descriptor, tool);
         var requestRedo = await tool.InvokeRedoAsync(result, redoContext).ConfigureAwait(false);
@@ -339,6 +339,37 @@ internal static class ToolRun
         return result;
     }
 
+    // The coarsest mtime resolution Kiln expects (FAT's): an input's mtime at most this far ahead of the working-tree
+    // time is a modification in the current tick of the file system's clock; one further ahead is a clock problem
+    // (A-T1), and a modification now could not reproduce that mtime anyway.
+    private const long CoarsestMtimeResolutionNs = 2_000_000_000;
+
+    /// <summary>
+    /// The working-tree time at the start of a redo, once it is later than the mtime of every observed input.
+    /// </summary>
+    /// <remarks>
+    /// The memos stored after the redo are those observed before it. With coarse mtimes (1 s on ext4 with 128-byte
+    /// inodes, 2 s on FAT, a clock tick on others) an input last modified in the current tick keeps its mtime when it is
+    /// modified again during the redo; with the same size, the next run would see the stored memo and miss the
+    /// change. Waiting (rarely, and at most one tick) until the working-tree time has passed the inputs' mtimes
+    /// makes every modification after this point visible (dlb's G-D4, which dlb leaves unimplemented); the
+    /// alternative, storing no memo, would redo such tools in the next run even when nothing changed.
+    /// </remarks>
+    private static async Task<long> WorkingTreeTimeAfterInputsAsync(RunState run, List<ObservedInput> explicitInputs, List<ObservedInput> previousNonExplicit)
+    {
+        var now = run.Tree.WorkingTreeTimeNs();
+        var latest = long.MinValue;
+        foreach (var input in explicitInputs.Concat(previousNonExplicit))
+        {
+            var mtime = input.Memo.MtimeNs;
+            if (input.Memo.Exists && mtime >= now && mtime - now <= CoarsestMtimeResolutionNs && mtime > latest)
+                latest = mtime;
+        }
+        if (latest == long.MinValue)
+            return now;
+        return await run.Tree.WaitForWorkingTreeTimeToPassAsync(latest, run.Configuration.Time, run.Configuration.WorkingTreeTimeLimit, CancellationToken.None).ConfigureAwait(false);
+    }
+
     private static void ObserveEnvironmentVariable(Context context, ToolDescriptor descriptor, RoleDescriptor role, Tool tool,
         SortedDictionary<string, string> values, Dictionary<string, string> roleOfVariable, List<(RoleDescriptor, EnvVarValue)> nonExplicit)
     {
@@ -396,7 +427,7 @@ internal static class ToolRun
         }
         catch (WorkingTreePathException e)
         {
-            throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {path}\n  | reason: {e.Message}");
+            throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {TreePath.QuoteShortened(path.AsString())}\n  | reason: {e.Message}");
         }
     }
 
@@ -409,7 +440,7 @@ internal static class ToolRun
         }
         catch (WorkingTreePathException e)
         {
-            throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {path}\n  | reason: {e.Message}");
+            throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {TreePath.QuoteShortened(path.AsString())}\n  | reason: {e.Message}");
         }
         return managed ?? throw new DependencyException($"output dependency '{role.Name}' contains a path that is not a managed tree path: {path}\n  | reason: is outside the working tree");
     }

@@ -348,6 +348,8 @@ public sealed class ContextScenarioTests : IDisposable
     {
         private static readonly PosixFileSystem Real = PosixFileSystem.Instance;
 
+        public bool IsReal => true;
+
         public FileMemo Lstat(string path) => Real.Lstat(path);
 
         public void CreateDirectory(string path) => Real.CreateDirectory(path);

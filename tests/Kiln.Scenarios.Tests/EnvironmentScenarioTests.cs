@@ -72,12 +72,12 @@ public sealed class EnvironmentScenarioTests : IDisposable
             using (new Context())
             {
                 Assert.Equal("de_CH", Context.Active.Env["KILN_SCENARIO_LANG"]);
-                var mismatch = Assert.Throws<ArgumentException>(() => Context.Active.Env.ImportFromOuter("KILN_SCENARIO_LANG", pattern: "..", example: "fr"));
+                var mismatch = Assert.Throws<EnvironmentValueException>(() => Context.Active.Env.ImportFromOuter("KILN_SCENARIO_LANG", pattern: "..", example: "fr"));
                 Assert.Equal("imported value of environment variable 'KILN_SCENARIO_LANG' is not matched by validation pattern: 'de_CH'\n  | validation pattern in question is '..'", mismatch.Message);
                 Context.Active.Env.ImportFromOuter("KILN_SCENARIO_LANG", pattern: ".....", example: "fr_FR");
-                var outer = Assert.Throws<ArgumentException>(() => Context.Active.Env["KILN_SCENARIO_LANG"] = "fr");
+                var outer = Assert.Throws<EnvironmentValueException>(() => Context.Active.Env["KILN_SCENARIO_LANG"] = "fr");
                 Assert.Equal("'value' is not matched by associated validation pattern: 'fr'\n  | validation pattern in question is '[a-z]+_[A-Z]+'", outer.Message);
-                var inner = Assert.Throws<ArgumentException>(() => Context.Active.Env["KILN_SCENARIO_LANG"] = "abcd_E");
+                var inner = Assert.Throws<EnvironmentValueException>(() => Context.Active.Env["KILN_SCENARIO_LANG"] = "abcd_E");
                 Assert.Equal("'value' is not matched by associated validation pattern: 'abcd_E'\n  | validation pattern in question is '.....'", inner.Message);
                 Context.Active.Env["KILN_SCENARIO_LANG"] = "abc_D";
             }

@@ -63,6 +63,16 @@ public sealed class DepfileTests
     }
 
     [Fact]
+    public void A_file_name_that_is_not_UTF8_is_an_error_showing_the_name_with_its_bytes_escaped()
+    {
+        using var dir = new TempDirectory();
+        var dep = Path.Combine(dir.Path, "a.d");
+        File.WriteAllBytes(dep, [.. "a.o: a.c \\\n b/h"u8, 0xff, .. ".h\n"u8]);
+        var e = Assert.Throws<DepfileFormatException>(() => Depfile.Read(dep));
+        Assert.Equal($"depfile '{dep}': line 2: file name is not valid UTF-8: 'b/h\\xff.h'; Kiln cannot track it as a dependency: rename the file", e.Message);
+    }
+
+    [Fact]
     public void A_depfile_written_by_gcc_for_a_path_with_a_space_parses()
     {
         using var dir = new TempDirectory();

@@ -226,8 +226,15 @@ public sealed class TreePath : IEquatable<TreePath>, IComparable<TreePath>
     {
         ArgumentNullException.ThrowIfNull(text);
         var sb = new StringBuilder(text.Length + 2).Append('\'');
-        foreach (var ch in text)
+        for (var i = 0; i < text.Length; i++)
         {
+            var ch = text[i];
+            if (char.IsSurrogate(ch) && !(char.IsSurrogatePair(text, i) || (i > 0 && char.IsSurrogatePair(text, i - 1))))
+            {
+                // A lone surrogate would print as '?' or U+FFFD, hiding what the text holds.
+                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)ch:x4}");
+                continue;
+            }
             switch (ch)
             {
                 case '\'': sb.Append("\\'"); break;
@@ -244,5 +251,18 @@ public sealed class TreePath : IEquatable<TreePath>, IComparable<TreePath>
             }
         }
         return sb.Append('\'').ToString();
+    }
+
+    /// <summary>
+    /// As <see cref="Quote"/>, but of a text longer than <paramref name="maxLength"/> characters only the start and the
+    /// end are kept, with <c>…</c> between: a message about a very long name stays one readable line.
+    /// </summary>
+    internal static string QuoteShortened(string text, int maxLength = 120)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length <= maxLength)
+            return Quote(text);
+        var tail = maxLength / 3;
+        return Quote(text[..(maxLength - tail)] + "…" + text[^tail..]);
     }
 }

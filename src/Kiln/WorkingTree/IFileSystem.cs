@@ -8,6 +8,12 @@ namespace Kiln.WorkingTree;
 /// </summary>
 internal interface IFileSystem
 {
+    /// <summary>
+    /// Whether paths name objects of the real file system: then the run-database is a real SQLite file in
+    /// <c>.kiln/</c>; otherwise (an in-memory fake) it is held in memory for the run.
+    /// </summary>
+    bool IsReal { get; }
+
     /// <summary>The state of the object at <paramref name="path"/> without following a final symbolic link; <see cref="FileMemo.Missing"/> when nothing is there.</summary>
     /// <exception cref="IOException">The object exists but cannot be examined.</exception>
     FileMemo Lstat(string path);

@@ -12,7 +12,8 @@ internal static class ManagedPaths
     /// <summary>
     /// The managed-tree path of <paramref name="path"/>, or null for an absolute path outside the working tree.
     /// </summary>
-    /// <exception cref="WorkingTreePathException">An upwards path, a path through a symbolic link that cannot be collapsed, or a path into <c>.kiln/</c>.</exception>
+    /// <exception cref="WorkingTreePathException">An upwards path, a path through a symbolic link that cannot be collapsed, a path into <c>.kiln/</c>,
+    /// or a path too long for the operating system.</exception>
     public static TreePath? ToManaged(TreePath path, string rootNative, IFileSystem fs, bool allowTemporary = false)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -27,6 +28,7 @@ internal static class ManagedPaths
             relative = path.RelativeTo(root);
         }
 
+        CheckFileSystemLimits(relative, rootNative);
         if (!relative.IsNormalized)
             relative = Collapse(relative, path, rootNative, fs);
 
@@ -37,6 +39,39 @@ internal static class ManagedPaths
                 throw new WorkingTreePathException($"path in non-permitted part of the working tree: {path}");
         }
         return relative;
+    }
+
+    /// <summary>Linux's <c>NAME_MAX</c>: bytes of one path component.</summary>
+    public const int MaxComponentBytes = 255;
+
+    /// <summary>Linux's <c>PATH_MAX</c> less the terminating NUL: bytes of an absolute path.</summary>
+    public const int MaxPathBytes = 4095;
+
+    private static readonly System.Text.UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // Names the kernel cannot take (too long) or that would reach it as another name (not Unicode). Checked before
+    // any lstat: the kernel's ENAMETOOLONG would be an I/O error without the role, or (below a missing directory) no
+    // error at all until a redo fails to write the output.
+    private static void CheckFileSystemLimits(TreePath relative, string rootNative)
+    {
+        foreach (var part in relative.Parts)
+        {
+            int bytes;
+            try
+            {
+                bytes = StrictUtf8.GetByteCount(part);
+            }
+            catch (System.Text.EncoderFallbackException)
+            {
+                // A lone UTF-16 surrogate: the system call would get U+FFFD in its place and name another file.
+                throw new WorkingTreePathException($"component {TreePath.QuoteShortened(part, 60)} is not valid Unicode (a lone surrogate): no file name can hold it");
+            }
+            if (bytes > MaxComponentBytes)
+                throw new WorkingTreePathException($"component {TreePath.QuoteShortened(part, 60)} has {bytes} bytes; a file name has at most {MaxComponentBytes} (NAME_MAX): shorten it");
+        }
+        var length = System.Text.Encoding.UTF8.GetByteCount(rootNative) + StrictUtf8.GetByteCount(relative.AsString());
+        if (length > MaxPathBytes)
+            throw new WorkingTreePathException($"has {length} bytes as an absolute path; a path has at most {MaxPathBytes} (PATH_MAX): shorten it");
     }
 
     private static TreePath Collapse(TreePath relative, TreePath original, string rootNative, IFileSystem fs)

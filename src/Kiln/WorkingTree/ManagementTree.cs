@@ -165,6 +165,30 @@ internal sealed class ManagementTree : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the working-tree time is later than <paramref name="timeNs"/> and returns it: from then on,
+    /// every modification gets a later mtime than <paramref name="timeNs"/>.
+    /// </summary>
+    /// <exception cref="ManagementTreeException">The time did not pass <paramref name="timeNs"/> within <paramref name="limit"/>.</exception>
+    public async Task<long> WaitForWorkingTreeTimeToPassAsync(long timeNs, TimeProvider time, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        var start = time.GetTimestamp();
+        long now;
+        while ((now = WorkingTreeTimeNs()) <= timeNs)
+        {
+            if (time.GetElapsedTime(start) > limit)
+            {
+                throw new ManagementTreeException(
+                    $"working tree time of {TreePath.Quote(RootNative)} did not pass the mtime of an input dependency\n" +
+                    $"  | reason: working tree time did not change for at least {limit.TotalSeconds:0} s of system time\n" +
+                    "  | was the system time adjusted in this moment? does the file system update mtimes?");
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(1), cancellationToken).ConfigureAwait(false);
+        }
+        return now;
+    }
+
     /// <summary>Removes the temporaries and releases the lock.</summary>
     public void Dispose()
     {

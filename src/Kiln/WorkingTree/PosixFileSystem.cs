@@ -13,6 +13,8 @@ internal sealed class PosixFileSystem : IFileSystem
 
     public static PosixFileSystem Instance { get; } = new();
 
+    public bool IsReal => true;
+
     public FileMemo Lstat(string path)
     {
         var errno = Libc.Lstat(path, out var mode, out var uid, out var gid, out var size, out var mtimeNs);

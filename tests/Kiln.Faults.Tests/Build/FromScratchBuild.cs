@@ -25,7 +25,7 @@ internal sealed class FromScratchBuild : IDisposable
                 File.Delete(entry);
         }
         foreach (var dir in new[] { "src", "include" })
-            CopyDirectory(Path.Combine(project.Root, dir), Path.Combine(_root, dir));
+            GeneratedCProject.CopyDirectory(Path.Combine(project.Root, dir), Path.Combine(_root, dir));
         File.Copy(Path.Combine(project.Root, "build.cs"), Path.Combine(_root, "build.cs"));
         Directory.CreateDirectory(management);
         var r = KilnProcess.Run(_root, "build");
@@ -43,14 +43,5 @@ internal sealed class FromScratchBuild : IDisposable
         {
             // Left for the system's /tmp cleaning.
         }
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(from))
-            File.Copy(f, Path.Combine(to, Path.GetFileName(f)), overwrite: true);
-        foreach (var d in Directory.GetDirectories(from))
-            CopyDirectory(d, Path.Combine(to, Path.GetFileName(d)));
     }
 }

@@ -111,11 +111,12 @@ internal sealed class GeneratedCProject
         }
     }
 
-    private static void CopyDirectory(string from, string to)
+    /// <summary>Copies a directory tree (files of the same name are replaced).</summary>
+    public static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
         foreach (var f in Directory.GetFiles(from))
-            File.Copy(f, Path.Combine(to, Path.GetFileName(f)));
+            File.Copy(f, Path.Combine(to, Path.GetFileName(f)), overwrite: true);
         foreach (var d in Directory.GetDirectories(from))
             CopyDirectory(d, Path.Combine(to, Path.GetFileName(d)));
     }

@@ -248,6 +248,8 @@ internal sealed class InMemoryFileSystem : IFileSystem
         }
     }
 
+    public bool IsReal => false;
+
     public long TouchProbe(string path)
     {
         long mtime;

@@ -88,6 +88,15 @@ public sealed class TreePathTests
     {
         Assert.Equal("'a/b/'", TreePath.Parse("a/b/").ToString());
         Assert.Equal("'it\\'s\\n'", TreePath.Quote("it's\n"));
+        Assert.Equal("'a\\ud800 \U0001F600'", TreePath.Quote("a\ud800 \U0001F600"));
+    }
+
+    [Fact]
+    public void A_long_text_is_quoted_shortened_to_its_start_and_end()
+    {
+        Assert.Equal("'abc'", TreePath.QuoteShortened("abc", 6));
+        Assert.Equal("'abcdef'", TreePath.QuoteShortened("abcdef", 6));
+        Assert.Equal("'abcd…fg'", TreePath.QuoteShortened("abcdefg", 6));
     }
 
     [Fact]

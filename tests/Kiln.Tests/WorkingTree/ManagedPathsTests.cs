@@ -78,6 +78,28 @@ public sealed class ManagedPathsTests
     }
 
     [Fact]
+    public void A_component_of_more_than_255_bytes_is_refused_with_its_length()
+    {
+        Assert.Equal(255, Managed("a/" + new string('x', 255))?.Parts[1].Length);
+        Assert.Equal($"component '{new string('\u00e9', 40)}…{new string('\u00e9', 20)}' has 256 bytes; a file name has at most 255 (NAME_MAX): shorten it",
+            Refused("a/" + new string('\u00e9', 128)).Message);
+    }
+
+    [Fact]
+    public void A_component_with_a_lone_surrogate_is_refused()
+    {
+        Assert.Equal("component 'a\\ud800' is not valid Unicode (a lone surrogate): no file name can hold it", Refused("a/a\ud800").Message);
+    }
+
+    [Fact]
+    public void A_path_of_more_than_4095_bytes_as_an_absolute_path_is_refused_with_its_length()
+    {
+        var fits = string.Concat(Enumerable.Repeat(new string('d', 99) + "/", 40)) + new string('f', 4095 - Root.Length - 4000);
+        Assert.NotNull(Managed(fits));
+        Assert.Equal("has 4096 bytes as an absolute path; a path has at most 4095 (PATH_MAX): shorten it", Refused(fits + "f").Message);
+    }
+
+    [Fact]
     public void A_root_without_trailing_slash_is_the_same_root()
     {
         Assert.Equal("a/b", Managed("/w/a/b", root: "/w")?.AsString());

@@ -290,6 +290,45 @@ public sealed class ManagementTreeTests : IDisposable
     }
 
     [Fact]
+    public async Task Waiting_to_pass_a_time_returns_the_first_working_tree_time_after_it()
+    {
+        var fs = new InMemoryFileSystem();
+        fs.AddDirectory("/w/.kiln/");
+        using var tree = ManagementTree.Enter(fs, "/w/");
+        var t = tree.WorkingTreeTimeNs();
+        var touches = 0;
+        fs.ProbeTouched = _ =>
+        {
+            if (++touches == 3)
+                fs.Tick();
+        };
+
+        var passed = await tree.WaitForWorkingTreeTimeToPassAsync(t, new FakeTimeProvider(), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+
+        Assert.True(passed > t);
+        Assert.Equal(4, touches); // the third touch still returned the old time
+        Assert.Equal(passed, await tree.WaitForWorkingTreeTimeToPassAsync(t - 1, new FakeTimeProvider(), TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Waiting_to_pass_a_time_fails_when_the_working_tree_time_does_not_advance_within_the_limit()
+    {
+        var fs = new InMemoryFileSystem();
+        fs.AddDirectory("/w/.kiln/");
+        using var tree = ManagementTree.Enter(fs, "/w/");
+        var time = new FakeTimeProvider();
+        fs.ProbeTouched = _ => time.Advance(TimeSpan.FromSeconds(1));
+
+        var e = await Assert.ThrowsAsync<ManagementTreeException>(() => tree.WaitForWorkingTreeTimeToPassAsync(fs.NowNs, time, TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken));
+
+        Assert.Equal(
+            "working tree time of '/w/' did not pass the mtime of an input dependency\n" +
+            "  | reason: working tree time did not change for at least 10 s of system time\n" +
+            "  | was the system time adjusted in this moment? does the file system update mtimes?",
+            e.Message);
+    }
+
+    [Fact]
     public void A_lock_held_on_the_fake_file_system_is_reported_without_a_pid()
     {
         var fs = new InMemoryFileSystem();
@@ -306,6 +345,8 @@ public sealed class ManagementTreeTests : IDisposable
     private sealed class FailingProbeFileSystem : IFileSystem
     {
         private readonly PosixFileSystem _real = PosixFileSystem.Instance;
+
+        public bool IsReal => true;
 
         public FileMemo Lstat(string path) => _real.Lstat(path);
 
