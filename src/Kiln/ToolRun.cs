@@ -47,10 +47,6 @@ internal static class ToolRun
         }, run);
         var (fingerprint, dependencyFingerprint) = descriptor.Fingerprints(tool);
         var (instanceId, storedTrace) = run.Database.LookUpInstance(toolKey, fingerprint, dependencyFingerprint);
-        Interlocked.Increment(ref run.InstanceCount);
-        if (tool is IDescribesCompilation compilation)
-            run.Records.AddCompilation(compilation.DescribeCompilation());
-
         if (run.PendingByInstance.TryGetValue(instanceId, out var previous) && !previous.IsCompleted)
         {
             log.Inform($"wait for last redo of tool instance {instanceId} to complete", levels.RunSerialization);
@@ -158,6 +154,11 @@ internal static class ToolRun
                 previousNonExplicit.Add(new ObservedInput(path, input.EncodedPath, false, memo));
             }
         }
+
+        // Counted (and its compile described) only now: an instance whose start failed above is neither a redo nor up to date.
+        Interlocked.Increment(ref run.InstanceCount);
+        if (tool is IDescribesCompilation compilation)
+            run.Records.AddCompilation(compilation.DescribeCompilation());
 
         // Decide and explain.
         var envDigest = EnvironmentDigest(envValues);

@@ -25,6 +25,19 @@ public sealed class DependencyErrorScenarioTests : IDisposable
             StartFails(new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }));
     }
 
+    // Not in dlb's cases: an instance whose start fails is neither a redo nor up to date, so the run's summary must not
+    // count it (it printed "1 up to date" for the failed start).
+    [Fact]
+    public void A_start_that_fails_is_not_counted_as_a_tool_instance_of_the_run()
+    {
+        Kiln.Store.RunSummary? summary = null;
+        var configuration = new Configuration { Log = _tree.Configuration.Log, RunCompleted = s => summary = s };
+        using (_tree.Enter(configuration))
+            Assert.Throws<DependencyException>(() => new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }.Start());
+        Assert.NotNull(summary);
+        Assert.Equal(0, summary.ToolInstanceCount);
+    }
+
     // Case 20 (b).
     [Fact]
     public void An_output_that_is_also_an_input_fails_the_start()
