@@ -1,5 +1,4 @@
 using Kiln.Paths;
-using Kiln.WorkingTree;
 
 namespace Kiln.Scenarios.Tests;
 
@@ -8,39 +7,19 @@ namespace Kiln.Scenarios.Tests;
 /// every mtime the engine reads — of inputs, outputs and the working-tree time probe — is truncated to a multiple of
 /// <see cref="Resolution"/>, as those file systems store them. Everything else is the real file system.
 /// </summary>
-internal sealed class CoarseMtimeFileSystem(TimeSpan resolution) : IFileSystem
+internal sealed class CoarseMtimeFileSystem(TimeSpan resolution) : RealFileSystemDecorator
 {
-    private static readonly PosixFileSystem Real = PosixFileSystem.Instance;
-
     private readonly long _resolutionNs = resolution.Ticks * 100;
 
     public TimeSpan Resolution => resolution;
 
-    public bool IsReal => true;
-
-    public FileMemo Lstat(string path)
+    public override FileMemo Lstat(string path)
     {
         var memo = Real.Lstat(path);
         return memo.Exists ? memo with { MtimeNs = Truncate(memo.MtimeNs) } : memo;
     }
 
-    public void CreateDirectory(string path) => Real.CreateDirectory(path);
-
-    public void Delete(string path) => Real.Delete(path);
-
-    public void Rename(string source, string destination) => Real.Rename(source, destination);
-
-    public void CreateNewFile(string path) => Real.CreateNewFile(path);
-
-    public bool ContentEquals(string path, string otherPath) => Real.ContentEquals(path, otherPath);
-
-    public byte[] ReadAllBytes(string path) => Real.ReadAllBytes(path);
-
-    public void WriteAllBytes(string path, byte[] content) => Real.WriteAllBytes(path, content);
-
-    public long TouchProbe(string path) => Truncate(Real.TouchProbe(path));
-
-    public IDisposable? TryLock(string path) => Real.TryLock(path);
+    public override long TouchProbe(string path) => Truncate(Real.TouchProbe(path));
 
     /// <summary>
     /// Returns just after the coarse clock has ticked (probing <paramref name="probe"/>), so that what a test does

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Kiln.Paths;
 using Kiln.Scheduling;
 using Kiln.WorkingTree;
 
@@ -344,34 +343,12 @@ public sealed class ContextScenarioTests : IDisposable
     }
 
     /// <summary>The real file system, except that the working-tree time never advances.</summary>
-    private sealed class FrozenProbeFileSystem : IFileSystem
+    private sealed class FrozenProbeFileSystem : RealFileSystemDecorator
     {
-        private static readonly PosixFileSystem Real = PosixFileSystem.Instance;
-
-        public bool IsReal => true;
-
-        public FileMemo Lstat(string path) => Real.Lstat(path);
-
-        public void CreateDirectory(string path) => Real.CreateDirectory(path);
-
-        public void Delete(string path) => Real.Delete(path);
-
-        public void Rename(string source, string destination) => Real.Rename(source, destination);
-
-        public void CreateNewFile(string path) => Real.CreateNewFile(path);
-
-        public bool ContentEquals(string path, string otherPath) => Real.ContentEquals(path, otherPath);
-
-        public byte[] ReadAllBytes(string path) => Real.ReadAllBytes(path);
-
-        public void WriteAllBytes(string path, byte[] content) => Real.WriteAllBytes(path, content);
-
-        public long TouchProbe(string path)
+        public override long TouchProbe(string path)
         {
             Real.TouchProbe(path);
             return 42;
         }
-
-        public IDisposable? TryLock(string path) => Real.TryLock(path);
     }
 }
