@@ -27,8 +27,13 @@ public sealed class HelperExecutionException : KilnException
     {
         var text = $"execution of {Paths.TreePath.Quote(helper)} returned unexpected exit code {exitCode}\n  | command: {commandLine}";
         if (!string.IsNullOrWhiteSpace(outputTail))
+        {
             foreach (var line in outputTail.TrimEnd().Split('\n'))
                 text += "\n  | " + line;
+            // A helper that failed for a full disk is not the build's fault: say what to do, as kiln's own writes do.
+            if (outputTail.Contains("No space left on device", StringComparison.Ordinal) || outputTail.Contains("Disk quota exceeded", StringComparison.Ordinal))
+                text += "\n  | the file system is full (or the quota is exhausted): free space on it and run again";
+        }
         return text;
     }
 }

@@ -24,4 +24,12 @@ public sealed class HelperExecutionExceptionTests
         Assert.Equal("execution of 'gcc' returned unexpected exit code 2\n  | command: gcc\n  | a.c:1: error\n  | fatal", e.Message);
         Assert.DoesNotContain("\n  | \n", new HelperExecutionException("gcc", "gcc", 2, " \n").Message + "\n", StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_helper_that_failed_for_a_full_disk_gets_the_remedy_line()
+    {
+        var full = new HelperExecutionException("gcc", "gcc -c a.c", 1, "/usr/bin/as: build/a.o: No space left on device").Message;
+        Assert.EndsWith("\n  | /usr/bin/as: build/a.o: No space left on device\n  | the file system is full (or the quota is exhausted): free space on it and run again", full, StringComparison.Ordinal);
+        Assert.DoesNotContain("free space", new HelperExecutionException("gcc", "gcc -c a.c", 1, "a.c:1: error: expected ';'").Message, StringComparison.Ordinal);
+    }
 }
