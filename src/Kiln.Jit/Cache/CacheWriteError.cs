@@ -8,11 +8,8 @@ namespace Kiln.Jit.Cache;
 /// </summary>
 internal static class CacheWriteError
 {
-    // strerror texts in the C locale (.NET's IOException messages and the compiler's, which runs with LC_ALL=C).
-    private static readonly string[] DiskFullTexts = ["No space left on device", "Disk quota exceeded"];
-
     /// <summary>True when <paramref name="text"/> reports a full file system or an exhausted quota.</summary>
-    public static bool MentionsDiskFull(string text) => DiskFullTexts.Any(t => text.Contains(t, StringComparison.Ordinal));
+    public static bool MentionsDiskFull(string text) => Shared.DiskFullText.IsIn(text);
 
     public static JitCacheException For(string root, Exception e)
     {

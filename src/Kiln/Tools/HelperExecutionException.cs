@@ -31,7 +31,7 @@ public sealed class HelperExecutionException : KilnException
             foreach (var line in outputTail.TrimEnd().Split('\n'))
                 text += "\n  | " + line;
             // A helper that failed for a full disk is not the build's fault: say what to do, as kiln's own writes do.
-            if (outputTail.Contains("No space left on device", StringComparison.Ordinal) || outputTail.Contains("Disk quota exceeded", StringComparison.Ordinal))
+            if (Shared.DiskFullText.IsIn(outputTail))
                 text += "\n  | the file system is full (or the quota is exhausted): free space on it and run again";
         }
         return text;
