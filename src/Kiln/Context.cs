@@ -53,6 +53,8 @@ public sealed partial class Context : IDisposable
         if (Parent is null)
         {
             _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner);
+            if (_run.Tree.RemovedOlderRunDatabase)
+                _run.Configuration.Log.Inform($"removed the run-database of an older Kiln (its schema is not {RunDatabase.SchemaVersion}): every tool instance is redone once", Level.Info);
             lock (OpenRoots)
                 OpenRoots.Add(this);
             Env = new EnvironmentVariables(this, null, _run.ProcessEnvironment);

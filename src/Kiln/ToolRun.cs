@@ -261,6 +261,7 @@ internal static class ToolRun
         var log = run.Configuration.Log;
         var timeAtStart = await WorkingTreeTimeAfterInputsAsync(run, explicitInputs, previousNonExplicit).ConfigureAwait(false);
         log.Inform($"start redo for tool instance {instanceId}", levels.RedoStart, withTime: true);
+        run.Database.ClaimOutputs(instanceId, outputs.Select(o => o.Path));
         var redoContext = new EngineRedoContext(context, descriptor, tool);
         var requestRedo = await tool.InvokeRedoAsync(result, redoContext).ConfigureAwait(false);
 

@@ -7,7 +7,7 @@ namespace Kiln.Scenarios.Tests;
 /// <summary>
 /// dlb-spec §11.1 cases 1–7 (dlb's <c>test_ex_context.py</c>): entering and leaving a root context on a real
 /// working tree. Kiln's management tree is <c>.kiln/</c> (dlb: <c>.dlbroot/</c>) and its run-database
-/// <c>runs-1.sqlite</c> (dlb: <c>runs-0.5.sqlite</c>). Case 25 (dlb's launcher, <c>test_launcher.py</c>) belongs
+/// <c>runs-2.sqlite</c> (dlb: <c>runs-0.5.sqlite</c>). Case 25 (dlb's launcher, <c>test_launcher.py</c>) belongs
 /// to the <c>kiln</c> command and is not ported here.
 /// </summary>
 public sealed class ContextScenarioTests : IDisposable
@@ -59,14 +59,14 @@ public sealed class ContextScenarioTests : IDisposable
     {
         _tree.Write(".kiln/t/left/over", "x");
         Directory.CreateDirectory(_tree.PathOf(".kiln/o/sub"));
-        Directory.CreateDirectory(_tree.PathOf(".kiln/runs-1.sqlite"));
+        Directory.CreateDirectory(_tree.PathOf(".kiln/runs-2.sqlite"));
         using (_tree.Enter())
         {
             Assert.True(File.Exists(_tree.PathOf(".kiln/o")));
             Assert.True(Directory.Exists(_tree.PathOf(".kiln/t")));
             Assert.Empty(Directory.EnumerateFileSystemEntries(_tree.PathOf(".kiln/t")));
         }
-        Assert.True(File.Exists(_tree.PathOf(".kiln/runs-1.sqlite")));
+        Assert.True(File.Exists(_tree.PathOf(".kiln/runs-2.sqlite")));
     }
 
     // Case 3, with a child process holding the kernel lock (dlb: `mkdir .dlbroot/lock`; Kiln uses flock, so a
@@ -140,14 +140,14 @@ public sealed class ContextScenarioTests : IDisposable
     [Fact]
     public void A_corrupt_run_database_fails_the_entry_and_leaves_the_tree_unlocked()
     {
-        _tree.Write(".kiln/runs-1.sqlite", "123");
+        _tree.Write(".kiln/runs-2.sqlite", "123");
         var e = Assert.Throws<ManagementTreeException>(() => _tree.Enter());
-        Assert.StartsWith($"could not setup run-database '{_tree.PathOf(".kiln/runs-1.sqlite")}'\n  | reason: ", e.Message);
+        Assert.StartsWith($"could not setup run-database '{_tree.PathOf(".kiln/runs-2.sqlite")}'\n  | reason: ", e.Message);
         Assert.Contains("file is not a database", e.Message);
         Assert.Contains("database corruption", e.Message);
         Assert.False(Context.IsRunning);
 
-        File.Delete(_tree.PathOf(".kiln/runs-1.sqlite"));
+        File.Delete(_tree.PathOf(".kiln/runs-2.sqlite"));
         using (_tree.Enter())
             Assert.True(Context.Active.IsRoot);
     }

@@ -10,6 +10,12 @@ namespace Kiln.Scenarios.Tests;
 /// oracle rebuilds everything in a fresh copy with the same pure functions (<see cref="Pipeline"/>), without the
 /// engine. The outputs must be identical: the same files, byte for byte.
 /// </summary>
+/// <remarks>
+/// The edits are of files and of the build script (<see cref="Script"/>): an option of a compile or of the link
+/// changed (and, with three values, changed back), two compiles swapping their objects, a compile removed and
+/// re-added with another or the same option. A script edit revives tool instances whose traces predate another
+/// instance's write of the same output: the class of bug where an option changed back leaves the changed output.
+/// </remarks>
 public sealed class OracleScenarioTests : IDisposable
 {
     private const int StepsPerSeed = 60;
@@ -20,7 +26,31 @@ public sealed class OracleScenarioTests : IDisposable
     private static readonly TreePath Generated = "src/gen.h";
     private static readonly string[] IncludeNames = [.. Headers.Select(h => h.Name), Generated.Name];
 
+    private static readonly string[] CompileFlavors = ["", "fast", "small"];
+    private static readonly TreePath Extra = "out/extra.o";
+
     private readonly WorkingTreeFixture _tree = new();
+    private readonly Script _script = new();
+
+    /// <summary>What the build script says, as the random steps edit it.</summary>
+    private sealed class Script
+    {
+        public string[] Flavors { get; } = [.. Sources.Select(_ => "")];
+        public string LinkFlavor { get; set; } = "";
+        public bool Swapped { get; set; }
+        public string? ExtraFlavor { get; set; }
+
+        /// <summary>The object of source <paramref name="i"/>: the first two swap theirs when <see cref="Swapped"/>.</summary>
+        public TreePath ObjectFor(int i) => ObjectOf(Sources[Swapped && i < 2 ? 1 - i : i]);
+
+        public IEnumerable<(TreePath Source, TreePath Object, string Flavor)> Compiles()
+        {
+            for (var i = 0; i < Sources.Length; i++)
+                yield return (Sources[i], ObjectFor(i), Flavors[i]);
+            if (ExtraFlavor is not null)
+                yield return (Sources[0], Extra, ExtraFlavor);
+        }
+    }
 
     public void Dispose() => _tree.Dispose();
 
@@ -43,10 +73,12 @@ public sealed class OracleScenarioTests : IDisposable
         {
             var edits = step == 0 ? 0 : random.Next(1, 4);
             for (var i = 0; i < edits; i++)
-                history.Append("step ").Append(step).Append(": ").Append(Edit(random)).Append('\n');
+                history.Append("step ").Append(step).Append(": ").Append(random.Next(4) == 0 ? EditScript(random) : Edit(random)).Append('\n');
             BuildIncrementally(maxParallelRedoCount: random.Next(1, 4), nested: random.Next(2) == 0);
             var expected = BuildFromScratch();
             var actual = Outputs(_tree.Root);
+            if (_script.ExtraFlavor is null)
+                actual.Remove(Extra.AsString()); // left behind by a removed tool instance, as by make and ninja
             var log = _tree.TakeOutput();
             if (!SameOutputs(expected, actual))
             {
@@ -87,19 +119,19 @@ public sealed class OracleScenarioTests : IDisposable
             {
                 using (new Context(maxParallelRedoCount))
                 {
-                    var compiles = Sources.Select(s => new CompileTool { SourceFile = s, ObjectFile = ObjectOf(s) }.Start()).ToList();
+                    var compiles = _script.Compiles().Select(c => new CompileTool { SourceFile = c.Source, ObjectFile = c.Object, Flavor = c.Flavor }.Start()).ToList();
                     redos += compiles.Count(c => c.IsRedo);
                 }
-                objects = [.. Sources.Select(ObjectOf)];
+                objects = [.. _script.Compiles().Select(c => c.Object)];
             }
             else
             {
                 generate.Complete();
-                var compiles = Sources.Select(s => new CompileTool { SourceFile = s, ObjectFile = ObjectOf(s) }.Start()).ToList();
+                var compiles = _script.Compiles().Select(c => new CompileTool { SourceFile = c.Source, ObjectFile = c.Object, Flavor = c.Flavor }.Start()).ToList();
                 redos += compiles.Count(c => c.IsRedo);
                 objects = [.. compiles.Select(c => c.Complete().ObjectFile)];
             }
-            if (new LinkTool { ObjectFiles = objects, ApplicationFile = "out/app" }.Start())
+            if (new LinkTool { ObjectFiles = objects, ApplicationFile = "out/app", Flavor = _script.LinkFlavor }.Start())
                 redos++;
         }
         return redos;
@@ -121,13 +153,13 @@ public sealed class OracleScenarioTests : IDisposable
             Directory.CreateDirectory(Path.Combine(root, "out"));
             File.WriteAllText(Path.Combine(root, Generated.AsString()), Pipeline.Generate(Read(Definition)!));
             var objects = new List<(TreePath, string)>();
-            foreach (var source in Sources)
+            foreach (var (source, obj, flavor) in _script.Compiles())
             {
-                var text = Pipeline.Compile(source, Read);
-                File.WriteAllText(Path.Combine(root, ObjectOf(source).AsString()), text);
-                objects.Add((ObjectOf(source), text));
+                var text = Pipeline.Compile(source, Read, flavor);
+                File.WriteAllText(Path.Combine(root, obj.AsString()), text);
+                objects.Add((obj, text));
             }
-            File.WriteAllText(Path.Combine(root, "out/app"), Pipeline.Link(objects));
+            File.WriteAllText(Path.Combine(root, "out/app"), Pipeline.Link(objects, _script.LinkFlavor));
             return Outputs(root);
         }
         finally
@@ -167,6 +199,31 @@ public sealed class OracleScenarioTests : IDisposable
         string.Join('\n', Enumerable.Range(0, lines).Select(_ => RandomLine(random)));
 
     private List<TreePath> ExistingFiles() => [.. Sources.Concat(Headers).Append(Definition).Where(p => File.Exists(_tree.PathOf(p.AsString())))];
+
+    /// <summary>One random edit of the build script; returns what it did.</summary>
+    private string EditScript(Random random)
+    {
+        switch (random.Next(4))
+        {
+            case 0:
+            {
+                var i = random.Next(Sources.Length);
+                var before = _script.Flavors[i];
+                var after = CompileFlavors.Where(f => f != before).ElementAt(random.Next(CompileFlavors.Length - 1));
+                _script.Flavors[i] = after;
+                return $"script: compile of {Sources[i]} option {TreePath.Quote(before)} → {TreePath.Quote(after)}";
+            }
+            case 1:
+                _script.LinkFlavor = _script.LinkFlavor.Length == 0 ? "strip" : "";
+                return $"script: link option → {TreePath.Quote(_script.LinkFlavor)}";
+            case 2:
+                _script.Swapped = !_script.Swapped;
+                return $"script: compiles of {Sources[0]} and {Sources[1]} {(_script.Swapped ? "swap" : "swap back")} their objects";
+            default:
+                _script.ExtraFlavor = _script.ExtraFlavor is null ? (random.Next(2) == 0 ? "x" : "y") : null;
+                return _script.ExtraFlavor is null ? $"script: compile to {Extra} removed" : $"script: compile to {Extra} (re-)added with option {TreePath.Quote(_script.ExtraFlavor)}";
+        }
+    }
 
     /// <summary>One random edit; returns what it did.</summary>
     private string Edit(Random random)

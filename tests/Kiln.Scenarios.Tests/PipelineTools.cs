@@ -15,10 +15,16 @@ public static partial class Pipeline
     [GeneratedRegex("^#include \"([^\"/]+)\"$")]
     private static partial Regex IncludeLine();
 
-    /// <summary>The object of <paramref name="source"/>; <paramref name="read"/> returns a file's text or null when missing.</summary>
-    public static string Compile(TreePath source, Func<TreePath, string?> read)
+    /// <summary>
+    /// The object of <paramref name="source"/> compiled with <paramref name="flavor"/> (an option: part of the object's
+    /// first line when not empty); <paramref name="read"/> returns a file's text or null when missing.
+    /// </summary>
+    public static string Compile(TreePath source, Func<TreePath, string?> read, string flavor = "")
     {
-        var text = new StringBuilder().Append("object of ").Append(source.AsString()).Append('\n');
+        var text = new StringBuilder().Append("object of ").Append(source.AsString());
+        if (flavor.Length > 0)
+            text.Append(" (").Append(flavor).Append(')');
+        text.Append('\n');
         Expand(source, read(source) ?? "", read, [source.AsString()], text);
         return text.ToString();
     }
@@ -59,9 +65,9 @@ public static partial class Pipeline
             .Where(l => !l.StartsWith("//", StringComparison.Ordinal))
             .Select(l => (IncludeLine().IsMatch(l) ? l : "generated " + l) + "\n"));
 
-    /// <summary>The application linked from <paramref name="objects"/> (path and content, in order).</summary>
-    public static string Link(IEnumerable<(TreePath Path, string Content)> objects) =>
-        string.Concat(objects.Select(o => $"== {o.Path.AsString()}\n{o.Content}"));
+    /// <summary>The application linked from <paramref name="objects"/> (path and content, in order) with <paramref name="flavor"/> (an option).</summary>
+    public static string Link(IEnumerable<(TreePath Path, string Content)> objects, string flavor = "") =>
+        (flavor.Length > 0 ? $"linked ({flavor})\n" : "") + string.Concat(objects.Select(o => $"== {o.Path.AsString()}\n{o.Content}"));
 }
 
 /// <summary>Compiles one source; the headers it read (or looked for) are its non-explicit inputs.</summary>
@@ -70,6 +76,7 @@ public sealed class CompileTool : Tool<CompileTool>
     [Input.RegularFile] public required TreePath SourceFile { get; init; }
     [Output.RegularFile(ReplaceBySameContent = false)] public required TreePath ObjectFile { get; init; }
     [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
+    [ExecutionParameter] public string Flavor { get; init; } = "";
 
     protected override async Task<bool> RedoAsync(CompileTool result, RedoContext context)
     {
@@ -80,7 +87,7 @@ public sealed class CompileTool : Tool<CompileTool>
                 headers.Add(p);
             var native = context.NativePathOf(p);
             return File.Exists(native) ? File.ReadAllText(native) : null;
-        });
+        }, Flavor);
         using var temporary = context.Temporary();
         await File.WriteAllTextAsync(context.NativePathOf(temporary.Path), text);
         context.ReplaceOutput(ObjectFile, temporary.Path);
@@ -94,10 +101,11 @@ public sealed class LinkTool : Tool<LinkTool>
 {
     [Input.RegularFile(MinCount = 1)] public required IReadOnlyList<TreePath> ObjectFiles { get; init; }
     [Output.RegularFile] public required TreePath ApplicationFile { get; init; }
+    [ExecutionParameter] public string Flavor { get; init; } = "";
 
     protected override async Task<bool> RedoAsync(LinkTool result, RedoContext context)
     {
-        var text = Pipeline.Link(ObjectFiles.Select(o => (o, File.ReadAllText(context.NativePathOf(o)))));
+        var text = Pipeline.Link(ObjectFiles.Select(o => (o, File.ReadAllText(context.NativePathOf(o)))), Flavor);
         using var temporary = context.Temporary();
         await File.WriteAllTextAsync(context.NativePathOf(temporary.Path), text);
         context.ReplaceOutput(ApplicationFile, temporary.Path);

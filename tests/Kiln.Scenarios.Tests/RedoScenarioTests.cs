@@ -590,7 +590,7 @@ public sealed class RedoScenarioTests : IDisposable
             t.Start();
             t.Start();
         }
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_tree.PathOf(".kiln/runs-1.sqlite")};Pooling=False"))
+        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_tree.PathOf(".kiln/runs-2.sqlite")};Pooling=False"))
         {
             connection.Open();
             using var update = connection.CreateCommand();

@@ -22,7 +22,7 @@ internal static class ExplainCommand
                 error.WriteLine($"error: current working directory not in a kiln working tree (no '{WorkingTreeRoot.MarkerName}' found)");
                 return 1;
             }
-            var database = Path.Combine(root, WorkingTreeRoot.MarkerName, "runs-1.sqlite");
+            var database = Path.Combine(root, WorkingTreeRoot.MarkerName, RunDatabase.FileName);
             (RunSummary Run, IReadOnlyList<RedoRecord> Redos)? latest;
             try
             {

@@ -15,6 +15,8 @@ namespace Kiln.Rebuild;
 /// <item>the start forced a redo;</item>
 /// <item>no successful redo is known: "execution parameters have changed" when the same tool with the same
 /// explicit dependencies has one, else "not run before";</item>
+/// <item>another tool instance has written one of its explicit outputs since its last redo (an option changed and
+/// changed back: make's rebuild on a changed makefile, ninja's command hash per output);</item>
 /// <item>the last redo requested another one;</item>
 /// <item>an environment variable's value changed;</item>
 /// <item>the tool's definition changed;</item>
@@ -59,6 +61,9 @@ internal static class RedoRules
                 ? new RedoReason("redo necessary because execution parameters have changed")
                 : new RedoReason("redo necessary because not run before"));
         }
+
+        if (last.OverwrittenOutput is not null)
+            return RedoDecision.Needed(new RedoReason($"redo necessary because output was last written by another tool instance: {TreePath.Quote(last.OverwrittenOutput)}"));
 
         if (last.RedoRequested)
             return RedoDecision.Needed(new RedoReason("redo requested by last successful redo"));

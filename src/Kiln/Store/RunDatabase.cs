@@ -17,9 +17,9 @@ namespace Kiln.Store;
 /// per run, committed at the end (and every 2000 stores), so the cost of an up-to-date tool instance is one
 /// prepared statement.
 /// </para>
-/// <para>Schema version 1 (file <c>.kiln/runs-1.sqlite</c>; see also docs/run-database.md):</para>
+/// <para>Schema version 2 (file <c>.kiln/runs-2.sqlite</c>; see also docs/run-database.md):</para>
 /// <code>
-/// Meta(key TEXT PRIMARY KEY, value TEXT)            -- ('schema', '1')
+/// Meta(key TEXT PRIMARY KEY, value TEXT)            -- ('schema', '2')
 /// Run(run_id INTEGER PRIMARY KEY, start_ns INTEGER, -- start: ns since the Unix epoch, UTC
 ///     duration_ns INTEGER, instance_count INTEGER, redo_count INTEGER)   -- NULL while running or failed
 /// ToolInst(tool_inst_id INTEGER PRIMARY KEY,
@@ -28,7 +28,10 @@ namespace Kiln.Store;
 ///     dependency_fingerprint BLOB,   -- SHA-256 of explicit dependencies only
 ///     UNIQUE(tool_key, fingerprint))
 /// RedoState(tool_inst_id INTEGER PRIMARY KEY, redo_requested INTEGER, env_digest BLOB,
-///     definition_digest BLOB, run_id INTEGER)       -- present iff a successful redo is known
+///     definition_digest BLOB, run_id INTEGER,       -- present iff a successful redo is known
+///     overwritten_output TEXT)       -- NULL, or an explicit output (TreePath text) another instance has since written
+/// OutputWriter(path TEXT PRIMARY KEY,               -- encoded as Input.path
+///     tool_inst_id INTEGER)          -- the instance whose redo last wrote (or is writing) this explicit output
 /// Input(tool_inst_id INTEGER, path TEXT, is_explicit INTEGER, memo BLOB, run_id INTEGER,
 ///     PRIMARY KEY(tool_inst_id, path))              -- memo NULL = new, or potentially changed by a redo
 /// Redo(run_id INTEGER, tool_inst_id INTEGER, tool TEXT, reason TEXT, start_ns INTEGER, duration_ns INTEGER)
@@ -37,6 +40,9 @@ namespace Kiln.Store;
 /// Encodings: <c>path</c> is the managed-tree path's canonical string with a <c>/</c> appended if missing
 /// (<c>a/b</c> → <c>a/b/</c>, <c>a/b/</c> → <c>a/b/</c>), so "every path under output o" is the index range
 /// [<c>o/</c>, <c>o0</c>) ('0' follows '/'). <c>memo</c> is <see cref="FileMemo.Encode"/>.
+/// Output ownership: before a redo runs, it claims its explicit outputs (<see cref="ClaimOutputs"/>); the previous
+/// writer of each, if another instance, gets <c>overwritten_output</c> set (committed before the redo can write), so
+/// its trace no longer counts as up to date when it is started again (an option changed and changed back).
 /// Forgetting: at open, runs older than the dependency age are deleted, and with them the traces last written
 /// by them, so every tool instance is redone at least once per dependency age (the cascade runs only when a run
 /// was deleted).
@@ -44,7 +50,10 @@ namespace Kiln.Store;
 /// </remarks>
 internal sealed class RunDatabase : IDisposable
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
+
+    /// <summary>The file name in the management tree: the schema version is part of it, so an older Kiln's file is never opened.</summary>
+    public const string FileName = "runs-2.sqlite";
     private const int CommitEvery = 2000;
     private const int NoCheckpointOnClose = 1006; // SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE
     private const long CheckpointWalBytes = 1 << 20;
@@ -149,14 +158,15 @@ internal sealed class RunDatabase : IDisposable
                 dependency_fingerprint BLOB NOT NULL, UNIQUE(tool_key, fingerprint));
             CREATE INDEX ToolInst_dependency ON ToolInst(tool_key, dependency_fingerprint);
             CREATE TABLE RedoState(tool_inst_id INTEGER PRIMARY KEY, redo_requested INTEGER NOT NULL,
-                env_digest BLOB NOT NULL, definition_digest BLOB NOT NULL, run_id INTEGER NOT NULL);
+                env_digest BLOB NOT NULL, definition_digest BLOB NOT NULL, run_id INTEGER NOT NULL, overwritten_output TEXT);
+            CREATE TABLE OutputWriter(path TEXT PRIMARY KEY, tool_inst_id INTEGER NOT NULL) WITHOUT ROWID;
             CREATE TABLE Input(tool_inst_id INTEGER NOT NULL, path TEXT NOT NULL, is_explicit INTEGER NOT NULL,
                 memo BLOB, run_id INTEGER NOT NULL, PRIMARY KEY(tool_inst_id, path)) WITHOUT ROWID;
             CREATE INDEX Input_path ON Input(path);
             CREATE TABLE Redo(run_id INTEGER NOT NULL, tool_inst_id INTEGER NOT NULL, tool TEXT NOT NULL,
                 reason TEXT NOT NULL, start_ns INTEGER NOT NULL, duration_ns INTEGER NOT NULL);
             CREATE INDEX Redo_run ON Redo(run_id);
-            INSERT INTO Meta VALUES ('schema', '1');
+            INSERT INTO Meta VALUES ('schema', '2');
             """);
     }
 
@@ -173,6 +183,7 @@ internal sealed class RunDatabase : IDisposable
             DELETE FROM Input WHERE tool_inst_id IN (SELECT tool_inst_id FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run));
             DELETE FROM RedoState WHERE run_id NOT IN (SELECT run_id FROM Run);
             DELETE FROM ToolInst WHERE tool_inst_id NOT IN (SELECT tool_inst_id FROM RedoState);
+            DELETE FROM OutputWriter WHERE tool_inst_id NOT IN (SELECT tool_inst_id FROM ToolInst);
             """);
     }
 
@@ -227,7 +238,7 @@ internal sealed class RunDatabase : IDisposable
                 if (_lookUp is null)
                 {
                     Check(raw.sqlite3_prepare_v3(db,
-                        "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, i.path, i.is_explicit, i.memo " +
+                        "SELECT t.tool_inst_id, s.redo_requested, s.env_digest, s.definition_digest, s.overwritten_output, i.path, i.is_explicit, i.memo " +
                         "FROM ToolInst t LEFT JOIN RedoState s ON s.tool_inst_id=t.tool_inst_id LEFT JOIN Input i ON i.tool_inst_id=s.tool_inst_id " +
                         "WHERE t.tool_key=?1 AND t.fingerprint=?2", raw.SQLITE_PREPARE_PERSISTENT, out var statement, out _));
                     _lookUp = statement;
@@ -246,19 +257,20 @@ internal sealed class RunDatabase : IDisposable
                         var requested = raw.sqlite3_column_int64(lookUp, 1) != 0;
                         var env = raw.sqlite3_column_blob(lookUp, 2).ToArray();
                         var definition = raw.sqlite3_column_blob(lookUp, 3).ToArray();
+                        var overwritten = raw.sqlite3_column_type(lookUp, 4) == raw.SQLITE_NULL ? null : raw.sqlite3_column_text(lookUp, 4).utf8_to_string();
                         var inputs = new List<TracedInput>();
                         for (; rc == raw.SQLITE_ROW; rc = raw.sqlite3_step(lookUp))
                         {
-                            if (raw.sqlite3_column_type(lookUp, 4) == raw.SQLITE_NULL)
+                            if (raw.sqlite3_column_type(lookUp, 5) == raw.SQLITE_NULL)
                                 continue;
                             inputs.Add(new TracedInput(
-                                raw.sqlite3_column_text(lookUp, 4).utf8_to_string(),
-                                raw.sqlite3_column_int64(lookUp, 5) != 0,
-                                raw.sqlite3_column_type(lookUp, 6) == raw.SQLITE_NULL ? null : raw.sqlite3_column_blob(lookUp, 6).ToArray()));
+                                raw.sqlite3_column_text(lookUp, 5).utf8_to_string(),
+                                raw.sqlite3_column_int64(lookUp, 6) != 0,
+                                raw.sqlite3_column_type(lookUp, 7) == raw.SQLITE_NULL ? null : raw.sqlite3_column_blob(lookUp, 7).ToArray()));
                         }
                         if (rc != raw.SQLITE_DONE)
                             Check(rc);
-                        return (id, new Trace(requested, env, definition, inputs));
+                        return (id, new Trace(requested, env, definition, inputs) { OverwrittenOutput = overwritten });
                     }
                     if (rc != raw.SQLITE_DONE)
                         Check(rc);
@@ -301,13 +313,15 @@ internal sealed class RunDatabase : IDisposable
         {
             bool requested;
             byte[] env, definition;
-            using (var reader = Prepared("SELECT redo_requested, env_digest, definition_digest FROM RedoState WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteReader())
+            string? overwritten;
+            using (var reader = Prepared("SELECT redo_requested, env_digest, definition_digest, overwritten_output FROM RedoState WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteReader())
             {
                 if (!reader.Read())
                     return null;
                 requested = reader.GetInt64(0) != 0;
                 env = (byte[])reader.GetValue(1);
                 definition = (byte[])reader.GetValue(2);
+                overwritten = reader.IsDBNull(3) ? null : reader.GetString(3);
             }
             var inputs = new List<TracedInput>();
             using (var reader = Prepared("SELECT path, is_explicit, memo FROM Input WHERE tool_inst_id=$i", ("$i", instanceId)).ExecuteReader())
@@ -315,7 +329,7 @@ internal sealed class RunDatabase : IDisposable
                 while (reader.Read())
                     inputs.Add(new TracedInput(reader.GetString(0), reader.GetInt64(1) != 0, reader.IsDBNull(2) ? null : (byte[])reader.GetValue(2)));
             }
-            return new Trace(requested, env, definition, inputs);
+            return new Trace(requested, env, definition, inputs) { OverwrittenOutput = overwritten };
         }
     }
 
@@ -340,7 +354,7 @@ internal sealed class RunDatabase : IDisposable
                     insert.Parameters["$m"].Value = (object?)input.Memo ?? DBNull.Value;
                     insert.ExecuteNonQuery();
                 }
-                Prepared("INSERT OR REPLACE INTO RedoState VALUES ($i, $q, $e, $d, $r)",
+                Prepared("INSERT OR REPLACE INTO RedoState VALUES ($i, $q, $e, $d, $r, NULL)",
                     ("$i", instanceId), ("$q", trace.RedoRequested ? 1 : 0), ("$e", trace.EnvironmentDigest), ("$d", trace.DefinitionDigest), ("$r", RunId)).ExecuteNonQuery();
                 var invalidate = Prepared("UPDATE Input SET memo=NULL WHERE path >= $lo AND path < $hi AND memo IS NOT NULL", ("$lo", ""), ("$hi", ""));
                 foreach (var output in modifiedOutputs)
@@ -351,6 +365,43 @@ internal sealed class RunDatabase : IDisposable
                     invalidate.ExecuteNonQuery();
                 }
                 CommitIfOverdue(trace.Inputs.Count + 2);
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Failure("write", e);
+        }
+    }
+
+    /// <summary>
+    /// Makes <paramref name="instanceId"/> the writer of each of its explicit <paramref name="outputs"/>, before its redo
+    /// runs. A previous writer that is another instance gets the output recorded in its redo state, so that its trace
+    /// no longer counts as up to date; when one did, the change is committed at once, before the redo can write the
+    /// output (a run killed during the redo must not leave the other instance's trace valid for a file it overwrote).
+    /// </summary>
+    public void ClaimOutputs(long instanceId, IEnumerable<TreePath> outputs)
+    {
+        ArgumentNullException.ThrowIfNull(outputs);
+        try
+        {
+            lock (_gate)
+            {
+                var taken = false;
+                foreach (var output in outputs)
+                {
+                    var encoded = EncodePath(output);
+                    var writer = Prepared("SELECT tool_inst_id FROM OutputWriter WHERE path=$p", ("$p", encoded)).ExecuteScalar();
+                    if (writer is long previous && previous == instanceId)
+                        continue;
+                    if (writer is long other)
+                    {
+                        taken |= Prepared("UPDATE RedoState SET overwritten_output=$o WHERE tool_inst_id=$i AND overwritten_output IS NULL",
+                            ("$o", output.AsString()), ("$i", other)).ExecuteNonQuery() > 0;
+                    }
+                    Prepared("INSERT OR REPLACE INTO OutputWriter VALUES ($p, $i)", ("$p", encoded), ("$i", instanceId)).ExecuteNonQuery();
+                }
+                if (taken)
+                    Commit();
             }
         }
         catch (SqliteException e)

@@ -12,7 +12,7 @@ namespace Kiln.WorkingTree;
 /// <item><term><c>lock</c></term><description>lock file, <c>flock</c>ed by the running process, content: its pid</description></item>
 /// <item><term><c>t/</c></term><description>temporaries of the run; emptied when a root context is entered, removed when it is left</description></item>
 /// <item><term><c>o</c></term><description>probe file whose mtime after a one-byte write is the working-tree time</description></item>
-/// <item><term><c>runs-1.sqlite</c></term><description>run-database (the number is the schema version; see docs/run-database.md)</description></item>
+/// <item><term><c>runs-2.sqlite</c></term><description>run-database (the number is the schema version; see docs/run-database.md)</description></item>
 /// <item><term><c>u/</c></term><description>user's: assemblies added to build scripts' references (never written by Kiln)</description></item>
 /// <item><term><c>z</c></term><description>user's: never touched by Kiln (lets Git track <c>.kiln/</c>)</description></item>
 /// </list>
@@ -20,7 +20,11 @@ namespace Kiln.WorkingTree;
 internal sealed class ManagementTree : IDisposable
 {
     public const string DirectoryName = ".kiln";
-    public const string RunDatabaseName = "runs-1.sqlite";
+    public const string RunDatabaseName = "runs-2.sqlite";
+
+    // Run-databases of older schemas: never read again (a schema change redoes every tool instance once), so removed
+    // with their WAL and shared-memory files rather than left behind.
+    private static readonly string[] OlderRunDatabaseNames = ["runs-1.sqlite"];
 
     private readonly IFileSystem _fs;
     private readonly IDisposable _lock;
@@ -49,6 +53,9 @@ internal sealed class ManagementTree : IDisposable
     public string LockNative => ManagementNative + "lock";
 
     public string RunDatabaseNative => ManagementNative + RunDatabaseName;
+
+    /// <summary>Whether entering removed the run-database of an older schema (every tool instance is redone once).</summary>
+    public bool RemovedOlderRunDatabase { get; private set; }
 
     /// <summary>
     /// Enters the working tree at <paramref name="root"/>: checks the marker, takes the lock and repairs the
@@ -106,6 +113,14 @@ internal sealed class ManagementTree : IDisposable
             var database = fs.Lstat(tree.RunDatabaseNative);
             if (database.Exists && database.Kind != FileKind.RegularFile)
                 fs.Delete(tree.RunDatabaseNative);
+            foreach (var older in OlderRunDatabaseNames)
+            {
+                if (!fs.Lstat(tree.ManagementNative + older).Exists)
+                    continue;
+                foreach (var suffix in (string[])["-wal", "-shm", ""])
+                    fs.Delete(tree.ManagementNative + older + suffix);
+                tree.RemovedOlderRunDatabase = true;
+            }
             fs.TouchProbe(tree.ProbeNative);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -258,9 +258,9 @@ public sealed partial class HostileEnvironmentTests(HostileEnvironmentFixture fi
     public void A_read_only_run_database_is_one_error_saying_to_make_it_writable_not_to_remove_it()
     {
         AssertPermissionDenied(
-            p => Chmod(Path.Combine(p.Root, ".kiln", "runs-1.sqlite"), ReadOnlyFile),
-            p => Chmod(Path.Combine(p.Root, ".kiln", "runs-1.sqlite"), WritableFile),
-            p => $"error: could not setup run-database '{p.Root}/.kiln/runs-1.sqlite'\n" +
+            p => Chmod(Path.Combine(p.Root, ".kiln", "runs-2.sqlite"), ReadOnlyFile),
+            p => Chmod(Path.Combine(p.Root, ".kiln", "runs-2.sqlite"), WritableFile),
+            p => $"error: could not setup run-database '{p.Root}/.kiln/runs-2.sqlite'\n" +
                  "  | reason: SQLite Error 8: 'attempt to write a readonly database'.\n" +
                  $"  | it cannot be written: make it, its '-wal' and '-shm' files and '{p.Root}/.kiln/' writable for this user (e.g. 'chmod u+w') and run again\n" +
                  "  | at build.cs:3",
@@ -308,7 +308,7 @@ public sealed partial class HostileEnvironmentTests(HostileEnvironmentFixture fi
         var project = fixture.OnDisk();
         project.Write("src/m1.c", "#include \"common.h\"\n#include \"m1.h\"\nint m1(int x) { return x + 7; }\n");
         var before = project.Outputs();
-        var database = Path.Combine(project.Root, ".kiln", "runs-1.sqlite");
+        var database = Path.Combine(project.Root, ".kiln", "runs-2.sqlite");
         var info = new ProcessStartInfo("sqlite3") { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true };
         info.ArgumentList.Add(database);
         using var holder = Process.Start(info)!;

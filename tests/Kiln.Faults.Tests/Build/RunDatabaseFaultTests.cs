@@ -21,7 +21,7 @@ public sealed class RunDatabaseFaultTests : IDisposable
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
-    private string Database => Path.Combine(_root, ".kiln", "runs-1.sqlite");
+    private string Database => Path.Combine(_root, ".kiln", "runs-2.sqlite");
 
     private void RemoveDatabase()
     {

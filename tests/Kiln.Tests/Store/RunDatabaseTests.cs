@@ -15,7 +15,7 @@ public sealed class RunDatabaseTests : IDisposable
 
     private readonly TemporaryDirectory _directory = new();
 
-    private string DatabasePath => _directory.Path + "runs-1.sqlite";
+    private string DatabasePath => _directory.Path + "runs-2.sqlite";
 
     public void Dispose() => _directory.Dispose();
 
@@ -60,12 +60,80 @@ public sealed class RunDatabaseTests : IDisposable
             db.Commit();
 
         Assert.Equal(
-            ["Input", "Meta", "Redo", "RedoState", "Run", "ToolInst"],
+            ["Input", "Meta", "OutputWriter", "Redo", "RedoState", "Run", "ToolInst"],
             Query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"));
-        Assert.Equal(["schema|1"], Query("SELECT key, value FROM Meta"));
+        Assert.Equal(["schema|2"], Query("SELECT key, value FROM Meta"));
+        Assert.True(RunDatabase.FileName == $"runs-{RunDatabase.SchemaVersion}.sqlite" && RunDatabase.FileName == Kiln.WorkingTree.ManagementTree.RunDatabaseName,
+            "the file name names the schema version, and the management tree uses it");
         Assert.Equal(
             ["tool_inst_id", "path", "is_explicit", "memo", "run_id"],
             Query("SELECT name FROM pragma_table_info('Input') ORDER BY cid"));
+    }
+
+    // ---- output ownership ------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Claiming_an_output_last_written_by_another_instance_marks_that_instance_and_commits()
+    {
+        using var db = Open();
+        var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
+        var b = db.GetOrRegisterInstance("T", Fp2, Fp1);
+        db.ClaimOutputs(a, [TreePath.Parse("out/x")]);
+        db.StoreTrace(a, NewTrace(), []);
+        db.ClaimOutputs(b, [TreePath.Parse("out/x")]);
+
+        Assert.Equal("out/x", db.LoadTrace(a)!.OverwrittenOutput);
+        // Visible to another connection before the run commits: a run killed during b's redo leaves a marked.
+        Assert.Equal(["out/x"], Query($"SELECT overwritten_output FROM RedoState WHERE tool_inst_id={a}"));
+        Assert.Equal([$"out/x/|{b}"], Query("SELECT path, tool_inst_id FROM OutputWriter"));
+    }
+
+    [Fact]
+    public void Claiming_its_own_outputs_again_marks_nothing()
+    {
+        using var db = Open();
+        var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
+        db.ClaimOutputs(a, [TreePath.Parse("out/x"), TreePath.Parse("out/d/", true)]);
+        db.StoreTrace(a, NewTrace(), []);
+        db.ClaimOutputs(a, [TreePath.Parse("out/x"), TreePath.Parse("out/d/", true)]);
+
+        Assert.Null(db.LoadTrace(a)!.OverwrittenOutput);
+        Assert.Null(db.LookUpInstance("T", Fp1, Fp1).Trace!.OverwrittenOutput);
+    }
+
+    [Fact]
+    public void A_new_redo_of_the_marked_instance_clears_its_mark_and_marks_the_other()
+    {
+        using var db = Open();
+        var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
+        var b = db.GetOrRegisterInstance("T", Fp2, Fp1);
+        db.ClaimOutputs(a, [TreePath.Parse("out/x")]);
+        db.StoreTrace(a, NewTrace(), []);
+        db.ClaimOutputs(b, [TreePath.Parse("out/x")]);
+        db.StoreTrace(b, NewTrace(), []);
+        Assert.Equal("out/x", db.LookUpInstance("T", Fp1, Fp1).Trace!.OverwrittenOutput);
+
+        db.ClaimOutputs(a, [TreePath.Parse("out/x")]);
+        db.StoreTrace(a, NewTrace(), []);
+
+        Assert.Null(db.LookUpInstance("T", Fp1, Fp1).Trace!.OverwrittenOutput);
+        Assert.Equal("out/x", db.LookUpInstance("T", Fp2, Fp1).Trace!.OverwrittenOutput);
+    }
+
+    [Fact]
+    public void Forgetting_an_instance_forgets_the_outputs_it_wrote()
+    {
+        using (var db = Open(startNs: 1000))
+        {
+            var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
+            db.ClaimOutputs(a, [TreePath.Parse("out/x")]);
+            db.StoreTrace(a, NewTrace(), []);
+            db.Commit();
+        }
+        using (var db = Open(startNs: 5000, forgetBeforeNs: 2000))
+            db.Commit();
+
+        Assert.Empty(Query("SELECT path FROM OutputWriter"));
     }
 
     [Fact]
@@ -135,12 +203,12 @@ public sealed class RunDatabaseTests : IDisposable
     {
         using (var db = Open())
             db.Commit();
-        Query("UPDATE Meta SET value='2' WHERE key='schema'");
+        Query("UPDATE Meta SET value='3' WHERE key='schema'");
 
         var e = Assert.Throws<RunDatabaseException>(() => Open());
 
         Assert.StartsWith($"could not setup run-database '{DatabasePath}'\n", e.Message);
-        Assert.Contains("unknown schema version '2' (this Kiln knows version 1)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown schema version '3' (this Kiln knows version 2)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class ManagementTreeTests : IDisposable
         Assert.True(Directory.Exists(P(".kiln/t")));
         Assert.True(File.Exists(P(".kiln/o")));
         Assert.True(File.Exists(P(".kiln/lock")));
-        Assert.Equal(P(".kiln/runs-1.sqlite"), tree.RunDatabaseNative);
+        Assert.Equal(P(".kiln/runs-2.sqlite"), tree.RunDatabaseNative);
     }
 
     [Fact]
@@ -127,11 +127,32 @@ public sealed class ManagementTreeTests : IDisposable
     [Fact]
     public void Entering_removes_a_run_database_path_that_is_a_directory()
     {
-        Directory.CreateDirectory(P(".kiln/runs-1.sqlite/x"));
+        Directory.CreateDirectory(P(".kiln/runs-2.sqlite/x"));
 
         using var tree = EnterNew();
 
-        Assert.False(_fs.Lstat(P(".kiln/runs-1.sqlite")).Exists);
+        Assert.False(_fs.Lstat(P(".kiln/runs-2.sqlite")).Exists);
+    }
+
+    [Fact]
+    public void Entering_removes_the_run_database_of_an_older_schema_with_its_wal_and_shm()
+    {
+        Directory.CreateDirectory(P(".kiln"));
+        foreach (var name in (string[])["runs-1.sqlite", "runs-1.sqlite-wal", "runs-1.sqlite-shm"])
+            File.WriteAllText(P(".kiln/" + name), "old");
+
+        using var tree = EnterNew();
+
+        Assert.True(tree.RemovedOlderRunDatabase);
+        Assert.Empty(Directory.EnumerateFiles(P(".kiln"), "runs-1.sqlite*"));
+    }
+
+    [Fact]
+    public void Entering_a_tree_without_an_older_run_database_removes_nothing()
+    {
+        using var tree = EnterNew();
+
+        Assert.False(tree.RemovedOlderRunDatabase);
     }
 
     [Fact]
@@ -140,13 +161,13 @@ public sealed class ManagementTreeTests : IDisposable
         Directory.CreateDirectory(P(".kiln/u"));
         File.WriteAllText(P(".kiln/u/a.dll"), "u");
         File.WriteAllText(P(".kiln/z"), "z");
-        File.WriteAllText(P(".kiln/runs-1.sqlite"), "db");
+        File.WriteAllText(P(".kiln/runs-2.sqlite"), "db");
 
         using var tree = EnterNew();
 
         Assert.Equal("u", File.ReadAllText(P(".kiln/u/a.dll")));
         Assert.Equal("z", File.ReadAllText(P(".kiln/z")));
-        Assert.Equal("db", File.ReadAllText(P(".kiln/runs-1.sqlite")));
+        Assert.Equal("db", File.ReadAllText(P(".kiln/runs-2.sqlite")));
     }
 
     [Fact]
