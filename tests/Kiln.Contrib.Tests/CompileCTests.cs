@@ -56,4 +56,27 @@ public sealed class CompileCTests : IDisposable
         using (_tree.Enter())
             Assert.Empty(new CompileC { SourceFile = "a.c", ObjectFile = "a.o" }.Start().Result.IncludedFiles!);
     }
+
+    [Fact]
+    public void An_optimization_changed_and_changed_back_gives_the_object_of_the_option_now()
+    {
+        RealCompilers.Require("gcc");
+        _tree.Write("a.c", "int sum(int n) { int s = 0; for (int i = 0; i < n; i++) s += i * i; return s; }\n");
+        byte[] Build(string optimization, string? expectedReason)
+        {
+            using (_tree.Enter())
+            {
+                var run = new CompileC { SourceFile = "a.c", ObjectFile = "a.o", Optimization = optimization }.Start();
+                Assert.Equal(expectedReason, run.Reason?.Summary);
+            }
+            return File.ReadAllBytes(_tree.PathOf("a.o"));
+        }
+
+        var o2 = Build("2", "redo necessary because of filesystem object: 'a.o'"); // (does not exist)
+        var o3 = Build("3", "redo necessary because execution parameters have changed");
+        Assert.NotEqual(o2, o3);
+
+        Assert.Equal(o2, Build("2", "redo necessary because output was last written by another tool instance: 'a.o'"));
+        Assert.Equal(o2, Build("2", null));
+    }
 }
