@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
+using Kiln.Paths;
 using Kiln.Store;
 
 namespace Kiln.Cli.Build;
 
 /// <summary>
-/// <c>kiln explain [path]</c>: why the last successful run redid what it did, read from the run-database
-/// (as <c>ninja -d explain</c>, but after the fact). With a path, only redos of tool instances naming it.
+/// <c>kiln explain [path]</c>: why the last run (the same one <c>kiln trace</c> shows, successful or failed) redid
+/// what it did, read from the run-database (as <c>ninja -d explain</c>, but after the fact). With a path, only redos
+/// of tool instances with it (or a path under it) among their inputs, in their description or in their reason.
 /// </summary>
 internal static class ExplainCommand
 {
@@ -23,10 +25,24 @@ internal static class ExplainCommand
                 return 1;
             }
             var database = Path.Combine(root, WorkingTreeRoot.MarkerName, RunDatabase.FileName);
-            (RunSummary Run, IReadOnlyList<RedoRecord> Redos)? latest;
+            var filter = p.GetValue(path);
+            TreePath? involving = null;
+            if (filter is not null && Path.GetFullPath(filter).TrimEnd('/') != root.TrimEnd('/'))
+            {
+                var full = Path.GetFullPath(filter);
+                var relative = Path.GetRelativePath(root, full);
+                if (relative == ".." || relative.StartsWith("../", StringComparison.Ordinal) || Path.IsPathRooted(relative))
+                {
+                    error.WriteLine($"error: not a path in the working tree: {TreePath.Quote(filter)}\n  | name a file or directory below {TreePath.Quote(root.TrimEnd('/') + "/")}");
+                    return 2;
+                }
+                var isDirectory = filter.EndsWith('/') || Directory.Exists(full);
+                involving = TreePath.Parse(isDirectory ? relative.TrimEnd('/') + "/" : relative, isDirectory);
+            }
+            ExplainedRun? latest;
             try
             {
-                latest = RunDatabase.ReadLatestRun(database);
+                latest = RunDatabase.ReadLatestRun(database, involving);
             }
             catch (RunDatabaseException e)
             {
@@ -35,21 +51,18 @@ internal static class ExplainCommand
             }
             if (latest is null)
             {
-                output.WriteLine("no successful run recorded yet in this working tree");
+                output.WriteLine("no run recorded yet in this working tree");
                 return 0;
             }
-            var (run, redos) = latest.Value;
-            var filter = p.GetValue(path);
-            if (filter is not null)
-            {
-                var relative = Path.GetRelativePath(root, Path.GetFullPath(filter));
-                var quoted = Kiln.Paths.TreePath.Quote(relative);
-                redos = [.. redos.Where(r => r.Tool.Contains(quoted, StringComparison.Ordinal))];
-            }
-            var start = DateTimeOffset.UnixEpoch.AddTicks(run.StartNs / 100).UtcDateTime;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"last run {start:yyyy-MM-dd HH:mm:ss}Z: {run.RedoCount} redo(s) of {run.ToolInstanceCount} tool instance start(s), {run.DurationNs / 1e9:0.000} s"));
-            foreach (var r in redos)
+            var start = DateTimeOffset.UnixEpoch.AddTicks(latest.StartNs / 100).UtcDateTime;
+            output.WriteLine(latest.Failed
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"last run {start:yyyy-MM-dd HH:mm:ss}Z (failed, or still running): {latest.Redos.Count} redo(s) completed and recorded{(involving is null ? "" : $" involving {TreePath.Quote(involving.AsString())}")}")
+                : string.Create(CultureInfo.InvariantCulture,
+                    $"last run {start:yyyy-MM-dd HH:mm:ss}Z: {latest.Redos.Count} redo(s){(involving is null ? "" : $" involving {TreePath.Quote(involving.AsString())}")} of {latest.ToolInstanceCount} tool instance start(s), {latest.DurationNs / 1e9:0.000} s"));
+            if (involving is not null && latest.Redos.Count == 0)
+                output.WriteLine($"no redo of the last run involves {TreePath.Quote(involving.AsString())}");
+            foreach (var r in latest.Redos)
             {
                 output.WriteLine(r.Tool);
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  | {r.Reason}  [{r.DurationNs / 1e6:0.0} ms]"));

@@ -474,11 +474,13 @@ internal sealed class RunDatabase : IDisposable
     }
 
     /// <summary>
-    /// Reads, without writing, the latest successful run and its redos (for <c>kiln explain</c>); null when the
-    /// file does not exist or records no successful run.
+    /// Reads, without writing, the latest run — successful or failed — and its recorded redos, for <c>kiln explain</c>;
+    /// with <paramref name="involving"/>, only the redos of tool instances with that path (or a path under it, for a
+    /// directory) among their explicit or non-explicit inputs, in their description or in their reason. Null when the
+    /// file does not exist or records no run.
     /// </summary>
     /// <exception cref="RunDatabaseException">Unreadable or not a Kiln run-database.</exception>
-    public static (RunSummary Run, IReadOnlyList<RedoRecord> Redos)? ReadLatestRun(string path)
+    public static ExplainedRun? ReadLatestRun(string path, TreePath? involving = null)
     {
         if (!File.Exists(path))
             return null;
@@ -487,26 +489,38 @@ internal sealed class RunDatabase : IDisposable
             using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
             connection.Open();
             using var runQuery = connection.CreateCommand();
-            runQuery.CommandText = "SELECT run_id, start_ns, duration_ns, instance_count, redo_count FROM Run WHERE duration_ns IS NOT NULL ORDER BY run_id DESC LIMIT 1";
-            long runId;
-            RunSummary run;
+            runQuery.CommandText = "SELECT run_id, start_ns, duration_ns, instance_count FROM Run ORDER BY run_id DESC LIMIT 1";
+            long runId, startNs;
+            long? durationNs;
+            int? instanceCount;
             using (var reader = runQuery.ExecuteReader())
             {
                 if (!reader.Read())
                     return null;
                 runId = reader.GetInt64(0);
-                run = new RunSummary(reader.GetInt64(1), reader.GetInt64(2), reader.GetInt32(3), reader.GetInt32(4));
+                startNs = reader.GetInt64(1);
+                durationNs = reader.IsDBNull(2) ? null : reader.GetInt64(2);
+                instanceCount = reader.IsDBNull(3) ? null : reader.GetInt32(3);
             }
             using var redoQuery = connection.CreateCommand();
-            redoQuery.CommandText = "SELECT run_id, tool, reason, start_ns, duration_ns FROM Redo WHERE run_id=$r ORDER BY start_ns";
+            redoQuery.CommandText = "SELECT run_id, tool, reason, start_ns, duration_ns FROM Redo r WHERE run_id=$r AND ($any OR " +
+                "instr(tool, $quoted) > 0 OR instr(reason, $quoted) > 0 OR " +
+                "EXISTS (SELECT 1 FROM Input i WHERE i.tool_inst_id=r.tool_inst_id AND i.path >= $lo AND i.path < $hi)) ORDER BY start_ns";
             redoQuery.Parameters.AddWithValue("$r", runId);
+            redoQuery.Parameters.AddWithValue("$any", involving is null);
+            // A file 'a/b' is the encoded range [a/b/, a/b0), which also holds everything under a directory 'a/b/'; in
+            // descriptions and reasons paths are quoted: 'a/b' for a file, the prefix 'a/b/ for a directory.
+            var encoded = involving is null ? "" : EncodePath(involving);
+            redoQuery.Parameters.AddWithValue("$lo", encoded);
+            redoQuery.Parameters.AddWithValue("$hi", encoded.Length == 0 ? "" : encoded[..^1] + "0");
+            redoQuery.Parameters.AddWithValue("$quoted", involving is null ? "" : involving.IsDirectory ? TreePath.Quote(involving.AsString())[..^1] : TreePath.Quote(involving.AsString()));
             var redos = new List<RedoRecord>();
             using (var reader = redoQuery.ExecuteReader())
             {
                 while (reader.Read())
                     redos.Add(new RedoRecord(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4)));
             }
-            return (run, redos);
+            return new ExplainedRun(startNs, durationNs, instanceCount, redos);
         }
         catch (SqliteException e)
         {

@@ -68,6 +68,48 @@ public sealed class RunFileCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Explain_with_a_header_lists_the_redos_that_read_it_and_says_so_when_none_did()
+    {
+        if (!File.Exists("/usr/bin/gcc"))
+            Assert.Skip("gcc is not installed");
+        Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
+        File.WriteAllText(Path.Combine(_root, "src", "a.h"), "#define A 12\n");
+        Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
+
+        // The header is a non-explicit input of the compile of a.c (from gcc's depfile) and its reason's path.
+        var header = KilnProcess.Run(Path.Combine(_root, "src"), "explain", "a.h");
+        Assert.Equal(0, header.ExitCode);
+        Assert.Contains("1 redo(s) involving 'src/a.h' of 3 tool instance start(s)", header.Output, StringComparison.Ordinal);
+        Assert.Contains("CompileC(", header.Output, StringComparison.Ordinal);
+        Assert.Contains("redo necessary because of filesystem object: 'src/a.h'", header.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("src/main.c", header.Output, StringComparison.Ordinal);
+
+        var directory = KilnProcess.Run(_root, "explain", "build/");
+        Assert.Contains("2 redo(s) involving 'build/'", directory.Output, StringComparison.Ordinal);
+
+        var none = KilnProcess.Run(_root, "explain", "src/main.c");
+        Assert.Equal(0, none.ExitCode);
+        Assert.Contains("no redo of the last run involves 'src/main.c'", none.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_after_a_failed_build_shows_that_run_and_says_it_failed()
+    {
+        if (!File.Exists("/usr/bin/gcc"))
+            Assert.Skip("gcc is not installed");
+        Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
+        File.WriteAllText(Path.Combine(_root, "src", "a.h"), "#define A 2\n");
+        File.WriteAllText(Path.Combine(_root, "src", "main.c"), "int main(void) { return syntax error; }\n");
+        Assert.Equal(1, KilnProcess.Run(_root, "build").ExitCode);
+
+        var r = KilnProcess.Run(_root, "explain");
+
+        Assert.Equal(0, r.ExitCode);
+        Assert.Contains("(failed, or still running): ", r.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("src/main.c", r.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Trace_names_a_chrome_trace_with_one_complete_event_per_redo_and_its_reason()
     {
         if (!File.Exists("/usr/bin/gcc"))

@@ -70,6 +70,50 @@ public sealed class RunDatabaseTests : IDisposable
             Query("SELECT name FROM pragma_table_info('Input') ORDER BY cid"));
     }
 
+    // ---- kiln explain --------------------------------------------------------------------------------------
+
+    [Fact]
+    public void The_latest_run_filtered_by_a_path_finds_redos_by_their_inputs_description_and_reason()
+    {
+        using (var db = Open())
+        {
+            var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
+            var b = db.GetOrRegisterInstance("T", Fp2, Fp2);
+            db.StoreTrace(a, NewTrace(new TracedInput("src/x.h/", false, Memo(1))), []);
+            db.StoreTrace(b, NewTrace(), []);
+            db.RecordRedo(a, "Compile(Source='src/a.c')", "redo necessary because not run before", 1, 1);
+            db.RecordRedo(b, "Link(Out='out/app')", "redo necessary because of filesystem object: 'out/b.o'", 2, 1);
+            db.FinishRun(10, 2, 2);
+            db.Commit();
+        }
+
+        string[] Tools(string path, bool isDirectory = false) =>
+            [.. RunDatabase.ReadLatestRun(DatabasePath, TreePath.Parse(path, isDirectory))!.Redos.Select(r => r.Tool)];
+        Assert.Equal(["Compile(Source='src/a.c')"], Tools("src/x.h"));
+        Assert.Equal(["Compile(Source='src/a.c')"], Tools("src/", true));
+        Assert.Equal(["Link(Out='out/app')"], Tools("out/b.o"));
+        Assert.Equal(["Link(Out='out/app')"], Tools("out/", true));
+        Assert.Empty(Tools("src/x"));
+        Assert.Equal(2, RunDatabase.ReadLatestRun(DatabasePath)!.Redos.Count);
+        Assert.False(RunDatabase.ReadLatestRun(DatabasePath)!.Failed);
+    }
+
+    [Fact]
+    public void The_latest_run_is_shown_even_when_it_failed()
+    {
+        using (var db = Open(startNs: 1000))
+        {
+            db.FinishRun(10, 0, 0);
+            db.Commit();
+        }
+        using (var db = Open(startNs: 2000))
+            db.Commit();
+
+        var latest = RunDatabase.ReadLatestRun(DatabasePath)!;
+        Assert.True(latest.Failed);
+        Assert.Equal(2000, latest.StartNs);
+    }
+
     // ---- output ownership ------------------------------------------------------------------------------------
 
     [Fact]
