@@ -32,10 +32,15 @@ internal static class KilnCli
     {
         if (args.Length == 0)
             return BuildCommand.Run([], fromHistory: true, output, error);
-        if (args[0] == "build")
+        if (args[0] == "build" && !BuildCommand.AsksForHelp(args[1..]))
             return BuildCommand.Run(args[1..], fromHistory: false, output, error);
+        if (args[0] == "build")
+            args = ["build", "--help"];
 
-        var root = new RootCommand("kiln: explicit, explainable builds with C# build scripts, and a JIT cache of C/C++ shared libraries for .NET.\nWithout arguments: repeat the last successful 'kiln build' of this working tree.");
+        var root = new RootCommand(
+            "kiln: explicit, explainable builds with C# build scripts, and a JIT cache of C/C++ shared libraries for .NET.\n" +
+            "Without arguments: repeat the last successful 'kiln build' of this working tree.\n" +
+            "Build options (--verbose) go after 'build': see 'kiln build --help'.");
         var build = new Command("build", "Run a C# build script (default build.cs) in the root of the working tree that contains the current directory")
         {
             new Option<bool>("--verbose", "-v") { Description = "Show full stack traces of script errors" },
@@ -49,6 +54,13 @@ internal static class KilnCli
         root.Add(RunFileCommands.CreateTrace(output, error));
         root.Add(JitCommands.Create(output, error));
         var parse = root.Parse(args);
+        if (parse.Errors.Count > 0 && args[0].StartsWith('-'))
+        {
+            // An option before any command: System.CommandLine says "Required command was not provided", which is
+            // wrong for kiln (bare 'kiln' is valid: it repeats the last build).
+            error.WriteLine($"error: unknown option {Kiln.Paths.TreePath.Quote(args[0])}\n  | options of a build go after 'build' ('kiln build --help'); see 'kiln --help'");
+            return 2;
+        }
         if (parse.Errors.Count > 0)
         {
             foreach (var e in parse.Errors)

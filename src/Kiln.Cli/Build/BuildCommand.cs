@@ -15,6 +15,19 @@ internal static class BuildCommand
     /// <summary>Version of the compile settings; part of the cache key.</summary>
     private const string CompileFormat = "kiln-script-1";
 
+    /// <summary>Whether the options before the script name ask for help (<c>kiln build --help</c>, <c>-h</c>, <c>-?</c>).</summary>
+    public static bool AsksForHelp(IReadOnlyList<string> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument is "--help" or "-h" or "-?")
+                return true;
+            if (argument is not ("--verbose" or "-v"))
+                return false;
+        }
+        return false;
+    }
+
     public static int Run(IReadOnlyList<string> arguments, bool fromHistory, TextWriter output, TextWriter error)
     {
         var verbose = false;
@@ -65,7 +78,9 @@ internal static class BuildCommand
         var scriptPath = Path.Combine(root, script);
         if (!File.Exists(scriptPath))
         {
-            error.WriteLine($"error: not an existing script: {Kiln.Paths.TreePath.Quote(script)}\n  | create it, or name another script: 'kiln build <script>'");
+            var near = ScriptName.NearestExisting(root, script);
+            error.WriteLine($"error: not an existing script: {Kiln.Paths.TreePath.Quote(script)}\n  | " +
+                (near is null ? "create it, or name another script: 'kiln build <script>'" : $"did you mean {Kiln.Paths.TreePath.Quote(near)}? ('kiln build {near}')"));
             return 1;
         }
         var scriptArgs = args.Skip(1).ToArray();

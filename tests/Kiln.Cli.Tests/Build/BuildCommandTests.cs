@@ -247,4 +247,41 @@ public sealed class BuildCommandTests : IDisposable
         var r = KilnProcess.Run(_root, "frobnicate");
         Assert.Equal(2, r.ExitCode);
     }
+
+    [Fact]
+    public void Build_help_is_shown_outside_and_inside_a_working_tree()
+    {
+        var outside = Directory.CreateTempSubdirectory("kiln-cli-outside-").FullName;
+        try
+        {
+            var r = KilnProcess.Run(outside, "build", "--help");
+            Assert.Equal(0, r.ExitCode);
+            Assert.Contains("--verbose", r.Output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(outside, true);
+        }
+        var inside = KilnProcess.Run(_root, "build", "-v", "-h");
+        Assert.Equal(0, inside.ExitCode);
+        Assert.Contains("kiln build [<script> [<script-arguments>...]] [options]", inside.Output, StringComparison.Ordinal);
+        Assert.Contains("kiln build --help", KilnProcess.Run(_root, "--help").Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_option_before_any_command_is_a_usage_error_naming_it()
+    {
+        var r = KilnProcess.Run(_root, "-j4");
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal("error: unknown option '-j4'\n  | options of a build go after 'build' ('kiln build --help'); see 'kiln --help'\n", r.Error);
+    }
+
+    [Fact]
+    public void A_misspelt_script_is_one_error_offering_the_nearest_script()
+    {
+        Write("build.cs", "return 0;\n");
+        var r = KilnProcess.Run(_root, "build", "biuld");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Equal("error: not an existing script: 'biuld.cs'\n  | did you mean 'build.cs'? ('kiln build build.cs')\n", r.Error);
+    }
 }
