@@ -109,6 +109,7 @@ internal static class BuildCommand
                     error.WriteLine(line);
                 return 1;
             }
+            ScriptCachePruning.Prune(assemblyPath, TimeProvider.System);
         }
 
         var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, verbose, error, Console.Error);

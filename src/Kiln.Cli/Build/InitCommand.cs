@@ -2,7 +2,10 @@ using System.CommandLine;
 
 namespace Kiln.Cli.Build;
 
-/// <summary><c>kiln init</c>: makes the current directory a working tree with a starter <c>build.cs</c>.</summary>
+/// <summary>
+/// <c>kiln init</c>: makes the current directory a working tree (<c>.kiln/</c> with <c>z</c> and a <c>.gitignore</c>) with a
+/// starter <c>build.cs</c>, says each thing it created, adds what an existing tree lacks, and refuses inside another tree.
+/// </summary>
 internal static class InitCommand
 {
     internal const string StarterScript =
@@ -36,30 +39,66 @@ internal static class InitCommand
 
         """;
 
+    /// <summary>
+    /// <c>.kiln/.gitignore</c>: everything in <c>.kiln/</c> is Kiln's and changes with every run (the run-database and its
+    /// WAL, the lock, cached script assemblies, the run's records) except <c>z</c> (kept so that Git tracks the
+    /// directory, as dlb's <c>.dlbroot/z</c>) and <c>u/</c> (assemblies the user adds to scripts' references).
+    /// </summary>
+    internal const string GitIgnore =
+        """
+        # Written by 'kiln init'. Everything in .kiln/ is Kiln's and changes with every run
+        # (runs-*.sqlite*, lock, scripts/, trace.json, ...), except z (lets Git track .kiln/) and u/ (yours).
+        *
+        !.gitignore
+        !z
+        !u/
+        !u/**
+
+        """;
+
     public static Command Create(TextWriter output, TextWriter error)
     {
-        var command = new Command("init", "Make the current directory a working tree: create .kiln/ and a starter build.cs");
+        var command = new Command("init", "Make the current directory a working tree: create .kiln/ (with a .gitignore) and a starter build.cs");
         command.SetAction(_ =>
         {
-            var cwd = Directory.GetCurrentDirectory();
+            var cwd = Directory.GetCurrentDirectory().TrimEnd('/');
+            var existing = WorkingTreeRoot.Find(cwd);
+            if (existing is not null && existing != cwd)
+            {
+                error.WriteLine($"error: already inside the working tree '{existing}/'\n" +
+                    $"  | a '{WorkingTreeRoot.MarkerName}/' here would make '{cwd}/' a working tree of its own, which the outer one's builds cannot see into\n" +
+                    $"  | build from the outer tree, or, to make a separate tree anyway: mkdir '{cwd}/{WorkingTreeRoot.MarkerName}'");
+                return 1;
+            }
             var marker = Path.Combine(cwd, WorkingTreeRoot.MarkerName);
-            var script = Path.Combine(cwd, ScriptName.Default);
             try
             {
-                Directory.CreateDirectory(marker);
-                File.WriteAllText(Path.Combine(marker, "z"), "");
-                if (File.Exists(script))
+                var created = new List<string>();
+                void Create(string relative, string content)
                 {
-                    output.WriteLine($"kept existing {ScriptName.Default}");
+                    var path = Path.Combine(cwd, relative);
+                    if (File.Exists(path))
+                        return;
+                    File.WriteAllText(path, content);
+                    created.Add(relative);
                 }
-                else
+                if (!Directory.Exists(marker))
                 {
-                    File.WriteAllText(script, StarterScript);
-                    output.WriteLine($"created {ScriptName.Default}");
+                    Directory.CreateDirectory(marker);
+                    created.Add(WorkingTreeRoot.MarkerName + "/");
                 }
-                if (!File.Exists(Path.Combine(cwd, "README.md")))
-                    File.WriteAllText(Path.Combine(cwd, "README.md"), "A Kiln working tree.\n");
-                output.WriteLine($"initialised working tree {cwd}/ (marker {WorkingTreeRoot.MarkerName}/); build with 'kiln build'");
+                Create(WorkingTreeRoot.MarkerName + "/z", "");
+                Create(WorkingTreeRoot.MarkerName + "/.gitignore", GitIgnore);
+                Create(ScriptName.Default, StarterFor(ProjectReferenceForEditors()));
+                if (created.Contains(ScriptName.Default))
+                    Create("README.md", "A Kiln working tree.\n");
+                foreach (var path in created)
+                    output.WriteLine($"created {path}");
+                output.WriteLine(existing is null
+                    ? $"initialised working tree {cwd}/; build with 'kiln build'"
+                    : created.Count == 0
+                        ? $"{cwd}/ is already a working tree; nothing to create"
+                        : $"{cwd}/ was already a working tree; added what it lacked");
                 return 0;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -69,5 +108,30 @@ internal static class InitCommand
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The starter script, with a <c>#:project</c> line when <paramref name="project"/> is known: <c>kiln build</c> ignores
+    /// <c>#:</c> lines (it references Kiln itself), but an editor's C# support and <c>dotnet run build.cs</c> read it to
+    /// find Kiln's types.
+    /// </summary>
+    internal static string StarterFor(string? project) =>
+        (project is null
+            ? "// (An editor finds Kiln's types given a '#:project <kiln checkout>/src/Kiln.Contrib/Kiln.Contrib.csproj' line.)\n"
+            : $"#:project {project}\n") + StarterScript;
+
+    /// <summary>
+    /// Kiln.Contrib's project file when this kiln runs from a build of a source checkout (found upwards from its own
+    /// directory), else null: an installed tool carries assemblies, not projects.
+    /// </summary>
+    internal static string? ProjectReferenceForEditors()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var project = Path.Combine(dir.FullName, "src", "Kiln.Contrib", "Kiln.Contrib.csproj");
+            if (File.Exists(project))
+                return project;
+        }
+        return null;
     }
 }

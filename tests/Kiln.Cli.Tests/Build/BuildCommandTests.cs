@@ -210,22 +210,69 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
-    public void Init_creates_the_marker_and_a_starter_script_that_builds()
+    public void Init_creates_the_marker_a_gitignore_and_a_starter_script_that_builds_and_says_what_it_created()
     {
         var dir = Directory.CreateTempSubdirectory("kiln-cli-init-").FullName;
         try
         {
             var r = KilnProcess.Run(dir, "init");
             Assert.Equal(0, r.ExitCode);
-            Assert.True(Directory.Exists(Path.Combine(dir, ".kiln")));
-            Assert.True(File.Exists(Path.Combine(dir, "build.cs")));
+            Assert.Equal(
+                $"created .kiln/\ncreated .kiln/z\ncreated .kiln/.gitignore\ncreated build.cs\ncreated README.md\ninitialised working tree {dir}/; build with 'kiln build'\n",
+                r.Output);
+            Assert.Equal(InitCommand.GitIgnore, File.ReadAllText(Path.Combine(dir, ".kiln", ".gitignore")));
+            // From a source checkout, the starter names Kiln.Contrib's project for editors and 'dotnet run build.cs'.
+            Assert.StartsWith("#:project /", File.ReadAllText(Path.Combine(dir, "build.cs")), StringComparison.Ordinal);
             Assert.Equal(0, KilnProcess.Run(dir, "build").ExitCode);
             Assert.True(File.Exists(Path.Combine(dir, "build", "README.md")));
+
+            var again = KilnProcess.Run(dir, "init");
+            Assert.Equal(0, again.ExitCode);
+            Assert.Equal($"{dir}/ is already a working tree; nothing to create\n", again.Output);
         }
         finally
         {
             Directory.Delete(dir, true);
         }
+    }
+
+    [Fact]
+    public void The_gitignore_of_init_leaves_only_z_and_itself_of_kilns_files_to_git()
+    {
+        if (!File.Exists("/usr/bin/git"))
+            Assert.Skip("git is not installed");
+        var dir = Directory.CreateTempSubdirectory("kiln-cli-init-git-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, ".kiln", "scripts"));
+            foreach (var name in (string[])["runs-2.sqlite", "runs-2.sqlite-wal", "lock", "trace.json", "o", "scripts/a.dll", "z"])
+                File.WriteAllText(Path.Combine(dir, ".kiln", name), "");
+            File.WriteAllText(Path.Combine(dir, ".kiln", ".gitignore"), InitCommand.GitIgnore);
+            Directory.CreateDirectory(Path.Combine(dir, ".kiln", "u"));
+            File.WriteAllText(Path.Combine(dir, ".kiln", "u", "lib.dll"), "");
+            var info = new System.Diagnostics.ProcessStartInfo("git", "-c init.defaultBranch=main init -q") { WorkingDirectory = dir };
+            System.Diagnostics.Process.Start(info)!.WaitForExit();
+            info = new System.Diagnostics.ProcessStartInfo("git", "status --porcelain -uall") { WorkingDirectory = dir, RedirectStandardOutput = true };
+            using var status = System.Diagnostics.Process.Start(info)!;
+            var listed = status.StandardOutput.ReadToEnd();
+            status.WaitForExit();
+
+            Assert.Equal("?? .kiln/.gitignore\n?? .kiln/u/lib.dll\n?? .kiln/z\n", listed);
+        }
+        finally
+        {
+            Directory.Delete(dir, true);
+        }
+    }
+
+    [Fact]
+    public void Init_inside_another_working_tree_is_refused_with_what_to_do()
+    {
+        Directory.CreateDirectory(Path.Combine(_root, "sub"));
+        var r = KilnProcess.Run(Path.Combine(_root, "sub"), "init");
+        Assert.Equal(1, r.ExitCode);
+        Assert.StartsWith($"error: already inside the working tree '{_root}/'\n", r.Error);
+        Assert.False(Directory.Exists(Path.Combine(_root, "sub", ".kiln")));
     }
 
     [Fact]
