@@ -3,6 +3,8 @@
 //
 //   dotnet run --project examples/jit-kernel [-- <degree> [cache-dir]]
 //
+// Without cache-dir, the cache is a fresh temporary directory, removed at the end.
+//
 // The kernel evaluates a polynomial p(x) = c0 + c1 x + … + cn x^n (Horner) over an array; the coefficients are
 // compile-time constants of the generated code, so the compiler can fold and vectorise them. A new degree or new
 // coefficients give a new signature, hence a new library; the same ones hit the cache (on disk in a new process,
@@ -13,7 +15,10 @@ using System.Text;
 using Kiln.Jit;
 
 var degree = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 5;
-var cacheDir = args.Length > 1 ? args[1] : Path.Combine(Path.GetTempPath(), "kiln-jit-kernel-example");
+// Without a cache directory, a fresh one per run (removed at the end), so the first call always shows a miss, even on
+// a machine where another user ran the demo before; with one, a second run shows the disk hit.
+var freshCache = args.Length <= 1;
+var cacheDir = freshCache ? Directory.CreateTempSubdirectory("kiln-jit-kernel-").FullName : args[1];
 var coefficients = Enumerable.Range(0, degree + 1).Select(i => 1.0 / (i + 1)).ToArray();
 var parts = coefficients.Select(c => c.ToString("R", CultureInfo.InvariantCulture));
 
@@ -71,5 +76,13 @@ Console.WriteLine($"first call  {first.TotalMilliseconds,10:0.000} ms  ({(librar
 Console.WriteLine($"second call {second.TotalMilliseconds * 1000,10:0.000} µs  (hit: in-process memo, same object: {ReferenceEquals(library, again)}; includes JIT-compiling the memo path)");
 Console.WriteLine($"later calls {repeated[repeated.Count / 2],10:0.0} ns  (median of 200 x 1000 repeated requests)");
 Console.WriteLine($"p(x) over {N} points, max |error| vs managed Horner: {maxError:E2}");
-Console.WriteLine("run again: the first call becomes a disk hit; 'kiln jit show -C " + cacheDir + "' lists the entry");
+if (freshCache)
+{
+    Directory.Delete(cacheDir, recursive: true);
+    Console.WriteLine("the cache was a fresh temporary directory (removed); give one to see a disk hit on the next run: dotnet run --project examples/jit-kernel -- 5 <cache-dir>");
+}
+else
+{
+    Console.WriteLine("run again: the first call becomes a disk hit; 'kiln jit show -C " + cacheDir + "' lists the entry");
+}
 return maxError < 1e-12 ? 0 : 1;
