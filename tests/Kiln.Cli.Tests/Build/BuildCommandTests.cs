@@ -331,4 +331,14 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Equal(1, r.ExitCode);
         Assert.Equal("error: not an existing script: 'biuld.cs'\n  | did you mean 'build.cs'? ('kiln build build.cs')\n", r.Error);
     }
+
+    [Fact]
+    public void The_kiln_command_carries_native_sqlite_only_for_linux_and_macos()
+    {
+        // The tool package is built from the same dependency set as the command beside this test (see Kiln.Cli.csproj).
+        var deps = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Kiln.Cli.deps.json"));
+        var rids = System.Text.RegularExpressions.Regex.Matches(deps, "\"rid\": \"([^\"]+)\"").Select(m => m.Groups[1].Value).Distinct().ToList();
+        Assert.Contains("linux-x64", rids);
+        Assert.All(rids, rid => Assert.True(rid.StartsWith("linux", StringComparison.Ordinal) || rid.StartsWith("osx", StringComparison.Ordinal), rid));
+    }
 }
