@@ -40,6 +40,9 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
     /// <summary>Pending redos by tool-instance id: a second start of the same instance waits for the first.</summary>
     public ConcurrentDictionary<long, Task> PendingByInstance { get; } = new();
 
+    /// <summary>Explicit outputs of the redos started in this run, with the tool instance that writes them (for the error of an input started too early).</summary>
+    public ConcurrentDictionary<Paths.TreePath, string> OutputsOfStartedRedos { get; } = new();
+
     /// <summary>Definition digests by file, computed once per run.</summary>
     public ConcurrentDictionary<string, byte[]> DefinitionDigests { get; } = new(StringComparer.Ordinal);
 

@@ -89,7 +89,7 @@ internal static class ToolRun
                             continue;
                         var memo = Lstat(fs, ManagedPaths.Native(managed, root), role, path, isInput: true);
                         if (!memo.Exists)
-                            throw new DependencyException($"input dependency '{role.Name}' contains a path of a non-existent filesystem object: {path}");
+                            throw MissingInput(run, role, path, managed);
                         var expected = ExpectedKind(role.Kind);
                         if (!Observation.KindMatches(expected, memo.Kind))
                             throw new DependencyException($"input dependency '{role.Name}' contains an invalid path: {path}\n  | reason: {Observation.KindMismatch(expected, memo.Kind)}");
@@ -219,7 +219,24 @@ internal static class ToolRun
             }
         });
         run.PendingByInstance[instanceId] = scheduled;
+        var description = tool.ToString();
+        foreach (var output in outputs)
+            run.OutputsOfStartedRedos[output.Path] = description;
         return (completion.Task, reason, instanceId);
+    }
+
+    /// <summary>
+    /// A missing explicit input; when it is an output of a redo started in this run (still running: a start returns at
+    /// once), the error says so and how to order the two — the trap of passing a path instead of the started run's result.
+    /// </summary>
+    private static DependencyException MissingInput(RunState run, RoleDescriptor role, TreePath path, TreePath managed)
+    {
+        var message = $"input dependency '{role.Name}' contains a path of a non-existent filesystem object: {path}";
+        if (!run.OutputsOfStartedRedos.TryGetValue(managed, out var writer))
+            return new DependencyException(message);
+        return new DependencyException(
+            $"{message}\n  | it is an output of a redo started in this run and not finished yet: {writer}\n" +
+            "  | a start returns at once: pass that run's result instead of the path (e.g. 'compiled.Result.ObjectFile', which waits for it), or await 'compiled.CompleteAsync()' first");
     }
 
     private static async Task<Tool> RedoAsync(

@@ -25,6 +25,43 @@ public sealed class DependencyErrorScenarioTests : IDisposable
             StartFails(new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }));
     }
 
+    // Not in dlb's cases: the ordering trap — an object path passed to the link before its compile finished.
+    [Fact]
+    public void A_missing_input_that_a_redo_of_this_run_is_writing_names_that_redo_and_the_fix()
+    {
+        _tree.Write("src/a.c", "int a;");
+        string message;
+        using (var gate = new ManualResetEventSlim())
+        {
+            GatedCompileTool.Gate = gate;
+            try
+            {
+                using (_tree.Enter(maxParallelRedoCount: 2))
+                {
+                    new GatedCompileTool { SourceFile = "src/a.c", ObjectFile = "out/a.o" }.Start();
+                    try
+                    {
+                        message = Assert.Throws<DependencyException>(() => new LinkTool { ObjectFiles = ["out/a.o"], ApplicationFile = "out/app" }.Start()).Message;
+                    }
+                    finally
+                    {
+                        gate.Set();
+                    }
+                }
+            }
+            finally
+            {
+                GatedCompileTool.Gate = null;
+            }
+        }
+
+        Assert.Equal(
+            "input dependency 'ObjectFiles' contains a path of a non-existent filesystem object: 'out/a.o'\n" +
+            "  | it is an output of a redo started in this run and not finished yet: GatedCompileTool(SourceFile='src/a.c', ObjectFile='out/a.o')\n" +
+            "  | a start returns at once: pass that run's result instead of the path (e.g. 'compiled.Result.ObjectFile', which waits for it), or await 'compiled.CompleteAsync()' first",
+            message);
+    }
+
     // Not in dlb's cases: an instance whose start fails is neither a redo nor up to date, so the run's summary must not
     // count it (it printed "1 up to date" for the failed start).
     [Fact]
@@ -156,5 +193,24 @@ public sealed class DependencyErrorScenarioTests : IDisposable
             Assert.False(t.Start());
         Assert.Equal("k", _tree.Read("d/kept"));
         Assert.Equal("a", _tree.Read("a.o"));
+    }
+}
+
+/// <summary>A compile whose redo waits for a test's gate before it writes its object.</summary>
+public sealed class GatedCompileTool : Kiln.Tools.Tool<GatedCompileTool>
+{
+    /// <summary>The gate the next redo waits for (a test's hook; null: no wait).</summary>
+    public static ManualResetEventSlim? Gate { get; set; }
+
+    [Kiln.Tools.Input.RegularFile] public required Kiln.Paths.TreePath SourceFile { get; init; }
+    [Kiln.Tools.Output.RegularFile] public required Kiln.Paths.TreePath ObjectFile { get; init; }
+
+    protected override async Task<bool> RedoAsync(GatedCompileTool result, Kiln.Tools.RedoContext context)
+    {
+        Gate?.Wait(TimeSpan.FromSeconds(30));
+        using var temporary = context.Temporary();
+        await File.WriteAllTextAsync(context.NativePathOf(temporary.Path), "object");
+        context.ReplaceOutput(ObjectFile, temporary.Path);
+        return false;
     }
 }
