@@ -50,6 +50,7 @@ internal static class KilnCli
         root.Add(build);
         root.Add(InitCommand.Create(output, error));
         root.Add(ExplainCommand.Create(output, error));
+        root.Add(CleanCommand.Create(output, error));
         root.Add(RunFileCommands.CreateCompilationDatabase(output, error));
         root.Add(RunFileCommands.CreateTrace(output, error));
         root.Add(JitCommands.Create(output, error));

@@ -285,6 +285,7 @@ public sealed partial class Context : IDisposable
             if (successful)
             {
                 run.Database.FinishRun(run.ElapsedNs, run.InstanceCount, run.RedoCount);
+                run.Database.RecordStartedInstances(run.StartedInstances);
                 if (run.Configuration.LatestRunSummaryMaxCount > 0)
                     RunSummaryReport.Write(run, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
             }

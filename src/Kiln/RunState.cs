@@ -40,6 +40,9 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
     /// <summary>Pending redos by tool-instance id: a second start of the same instance waits for the first.</summary>
     public ConcurrentDictionary<long, Task> PendingByInstance { get; } = new();
 
+    /// <summary>Ids of the tool instances started in this run (counted ones), for the record of the run.</summary>
+    public ConcurrentQueue<long> StartedInstances { get; } = new();
+
     /// <summary>Explicit outputs of the redos started in this run, with the tool instance that writes them (for the error of an input started too early).</summary>
     public ConcurrentDictionary<Paths.TreePath, string> OutputsOfStartedRedos { get; } = new();
 

@@ -157,6 +157,7 @@ internal static class ToolRun
 
         // Counted (and its compile described) only now: an instance whose start failed above is neither a redo nor up to date.
         Interlocked.Increment(ref run.InstanceCount);
+        run.StartedInstances.Enqueue(instanceId);
         if (tool is IDescribesCompilation compilation)
             run.Records.AddCompilation(compilation.DescribeCompilation());
 

@@ -21,7 +21,8 @@ namespace Kiln.Store;
 /// <code>
 /// Meta(key TEXT PRIMARY KEY, value TEXT)            -- ('schema', '2')
 /// Run(run_id INTEGER PRIMARY KEY, start_ns INTEGER, -- start: ns since the Unix epoch, UTC
-///     duration_ns INTEGER, instance_count INTEGER, redo_count INTEGER)   -- NULL while running or failed
+///     duration_ns INTEGER, instance_count INTEGER, redo_count INTEGER,   -- NULL while running or failed
+///     started_instances BLOB)        -- latest successful run only: its tool_inst_ids, sorted, 8 bytes little-endian each
 /// ToolInst(tool_inst_id INTEGER PRIMARY KEY,
 ///     tool_key TEXT,                 -- definition file ':' line (ToolIdentity.Key) + '|' + platform id
 ///     fingerprint BLOB,              -- SHA-256 of explicit dependencies and execution parameters
@@ -153,7 +154,7 @@ internal sealed class RunDatabase : IDisposable
             """
             CREATE TABLE Meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
             CREATE TABLE Run(run_id INTEGER PRIMARY KEY, start_ns INTEGER NOT NULL, duration_ns INTEGER,
-                instance_count INTEGER, redo_count INTEGER);
+                instance_count INTEGER, redo_count INTEGER, started_instances BLOB);
             CREATE TABLE ToolInst(tool_inst_id INTEGER PRIMARY KEY, tool_key TEXT NOT NULL, fingerprint BLOB NOT NULL,
                 dependency_fingerprint BLOB NOT NULL, UNIQUE(tool_key, fingerprint));
             CREATE INDEX ToolInst_dependency ON ToolInst(tool_key, dependency_fingerprint);
@@ -441,6 +442,75 @@ internal sealed class RunDatabase : IDisposable
         catch (SqliteException e)
         {
             throw Failure("write", e);
+        }
+    }
+
+    /// <summary>
+    /// Records the tool instances the current (successful) run started, for <c>kiln clean --dead</c>; kept for this run
+    /// only (one blob, written once per run: a row per instance would cost a no-op run milliseconds).
+    /// </summary>
+    public void RecordStartedInstances(IEnumerable<long> instanceIds)
+    {
+        ArgumentNullException.ThrowIfNull(instanceIds);
+        var sorted = instanceIds.Distinct().Order().ToArray();
+        var blob = new byte[sorted.Length * 8];
+        for (var i = 0; i < sorted.Length; i++)
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(blob.AsSpan(i * 8), sorted[i]);
+        try
+        {
+            lock (_gate)
+            {
+                Prepared("UPDATE Run SET started_instances=NULL WHERE started_instances IS NOT NULL AND run_id<>$id", ("$id", RunId)).ExecuteNonQuery();
+                Prepared("UPDATE Run SET started_instances=$b WHERE run_id=$id", ("$b", blob), ("$id", RunId)).ExecuteNonQuery();
+            }
+        }
+        catch (SqliteException e)
+        {
+            throw Failure("write", e);
+        }
+    }
+
+    /// <summary>
+    /// Reads, without writing, every explicit output Kiln has written (by the claim of a redo), each with whether the
+    /// latest successful run started its writer — false for outputs of tool instances no longer in the script, as
+    /// <c>ninja -t cleandead</c> finds them. Empty when the file does not exist.
+    /// </summary>
+    /// <exception cref="RunDatabaseException">Unreadable or not a Kiln run-database.</exception>
+    public static IReadOnlyList<(TreePath Path, bool Live)> ReadWrittenOutputs(string path)
+    {
+        if (!File.Exists(path))
+            return [];
+        try
+        {
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+            connection.Open();
+            var live = new HashSet<long>();
+            using (var query = connection.CreateCommand())
+            {
+                query.CommandText = "SELECT started_instances FROM Run WHERE duration_ns IS NOT NULL AND started_instances IS NOT NULL ORDER BY run_id DESC LIMIT 1";
+                if (query.ExecuteScalar() is byte[] blob)
+                {
+                    for (var i = 0; i + 8 <= blob.Length; i += 8)
+                        live.Add(System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(blob.AsSpan(i)));
+                }
+            }
+            var result = new List<(TreePath, bool)>();
+            using (var query = connection.CreateCommand())
+            {
+                query.CommandText = "SELECT path, tool_inst_id FROM OutputWriter ORDER BY path";
+                using var reader = query.ExecuteReader();
+                while (reader.Read())
+                {
+                    var decoded = DecodePath(reader.GetString(0));
+                    if (decoded is not null)
+                        result.Add((decoded, live.Contains(reader.GetInt64(1))));
+                }
+            }
+            return result;
+        }
+        catch (SqliteException e)
+        {
+            throw new RunDatabaseException($"could not read run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n  | if you suspect database corruption, remove the run-database file(s): rm -f '{path}'*", e);
         }
     }
 

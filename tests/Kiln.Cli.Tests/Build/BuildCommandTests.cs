@@ -341,4 +341,31 @@ public sealed class BuildCommandTests : IDisposable
         Assert.Contains("linux-x64", rids);
         Assert.All(rids, rid => Assert.True(rid.StartsWith("linux", StringComparison.Ordinal) || rid.StartsWith("osx", StringComparison.Ordinal), rid));
     }
+
+    [Fact]
+    public void Clean_dead_removes_only_outputs_of_tools_no_longer_started_and_clean_removes_the_rest()
+    {
+        Write("src/in.txt", "content");
+        // The starter's Copy tool, started for build/a.txt always and for build/b.txt when the script gets "b".
+        Write("build.cs", InitCommand.StarterScript.Replace(
+            "new Copy { Source = \"README.md\", Destination = \"build/README.md\" }.Start();",
+            "new Copy { Source = \"src/in.txt\", Destination = \"build/a.txt\" }.Start();\n" +
+            "    if (args.Contains(\"b\")) new Copy { Source = \"src/in.txt\", Destination = \"build/b.txt\" }.Start();", StringComparison.Ordinal));
+        Assert.Equal(0, KilnProcess.Run(_root, "build", "build", "b").ExitCode);
+        Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
+        Write("build/by-hand.txt", "mine");
+
+        var dry = KilnProcess.Run(_root, "clean", "--dead", "--dry-run");
+        Assert.Equal(0, dry.ExitCode);
+        Assert.Equal("would remove 'build/b.txt'\n1 output(s) would be removed\n", dry.Output);
+        Assert.True(File.Exists(Path.Combine(_root, "build", "b.txt")));
+
+        Assert.Equal("removed 'build/b.txt'\n1 output(s) removed\n", KilnProcess.Run(_root, "clean", "--dead").Output);
+        Assert.True(File.Exists(Path.Combine(_root, "build", "a.txt")));
+
+        Assert.Equal("removed 'build/a.txt'\n1 output(s) removed\n", KilnProcess.Run(_root, "clean").Output);
+        Assert.Equal(["by-hand.txt"], Directory.EnumerateFiles(Path.Combine(_root, "build")).Select(Path.GetFileName));
+        var rebuilt = KilnProcess.Run(_root, "build");
+        Assert.Contains("I run: 1 redo(s), 0 up to date", rebuilt.Error, StringComparison.Ordinal);
+    }
 }
