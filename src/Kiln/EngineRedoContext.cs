@@ -71,7 +71,7 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             throw new HelperExecutionException(helper, commandLine, -1, e.Message);
         }
         if (!capture && options.InheritOutput && result.StandardError.Length > 0)
-            Console.Error.Write(result.StandardError);
+            Log.WriteVerbatim(result.StandardError);
         if (!options.ExpectedExitCodes.Contains(result.ExitCode))
             throw new HelperExecutionException(helper, commandLine, result.ExitCode, Tail(result.StandardError, 20));
         return new HelperOutput(result.ExitCode, options.CaptureStandardError ? result.StandardError : result.StandardOutput);

@@ -186,6 +186,20 @@ public sealed class DiagnosticLog
     }
 
     /// <summary>
+    /// Writes <paramref name="text"/> as it is (a helper's own output, such as a compiler's warnings) to the output,
+    /// under the lock of messages: it never interleaves with a message, and an output that keeps a progress line
+    /// (the terminal of <c>kiln build</c>) erases the line before it and redraws it after.
+    /// </summary>
+    public void WriteVerbatim(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (text.Length == 0)
+            return;
+        lock (_writeLock)
+            _output.Write(text.EndsWith('\n') ? text : text + "\n");
+    }
+
+    /// <summary>
     /// Enters a new cluster in the current asynchronous flow: later messages of this flow are indented by 2 more
     /// spaces until the cluster is disposed (dlb: <c>with dlb.di.Cluster(…):</c>).
     /// </summary>

@@ -20,12 +20,14 @@ public sealed class ConsoleOutputTests : IDisposable
     }
 
     /// <summary>Runs kiln under a pseudo-terminal with util-linux's script(1); returns what the terminal showed.</summary>
-    private string RunOnTerminal(string noColor)
+    private string RunOnTerminal(string noColor) => RunOnTerminal(noColor, "build");
+
+    private string RunOnTerminal(string noColor, string arguments)
     {
         if (!File.Exists("/usr/bin/script"))
             Assert.Skip("script(1) from util-linux is not installed");
         var info = new ProcessStartInfo("/usr/bin/script") { WorkingDirectory = _root, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { "-qec", $"dotnet '{KilnProcess.Dll}' build", "/dev/null" })
+        foreach (var a in new[] { "-qec", $"dotnet '{KilnProcess.Dll}' {arguments}", "/dev/null" })
             info.ArgumentList.Add(a);
         info.Environment["TERM"] = "xterm";
         info.Environment["NO_COLOR"] = noColor;
@@ -57,5 +59,27 @@ public sealed class ConsoleOutputTests : IDisposable
         var plain = RunOnTerminal(noColor: "1");
         Assert.DoesNotContain("\u001b[0m", plain, StringComparison.Ordinal);
         Assert.Contains("redo necessary because", plain, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_compilers_warning_on_a_terminal_starts_on_a_line_of_its_own_after_the_progress_line_is_erased()
+    {
+        if (!File.Exists("/usr/bin/gcc"))
+            Assert.Skip("gcc is not installed");
+        File.WriteAllText(Path.Combine(_root, "a.c"), "int f(void) { int unused; return 0; }\n");
+        File.WriteAllText(Path.Combine(_root, "warn.cs"),
+            """
+            using Kiln;
+            using Kiln.Contrib;
+            using (new Context())
+                new CompileC { SourceFile = "a.c", ObjectFile = "build/a.o", Warnings = ["all"] }.Start();
+            """);
+
+        var terminal = RunOnTerminal(noColor: "", "build warn");  // the progress line is drawn only with colors
+
+        Assert.Contains("warning: unused variable", terminal, StringComparison.Ordinal);
+        // Before: "[0/1] CompileC(…)a.c: In function 'f':" — the helper's output glued to the progress line.
+        Assert.DoesNotMatch(@"\[\d+/\d+\][^\r\n]*a\.c: In function", terminal);
+        Assert.Matches(@"\r\u001b\[K(\./)?a\.c: In function", terminal);
     }
 }
