@@ -42,17 +42,17 @@ internal sealed class KillingCompiler
             File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
         }
         var die = style == KillStyle.Direct ? $"kill -{signal} $$" : $"exec '{real}' -B'{subprograms}/' \"$@\"";
-        File.WriteAllText(Path, $$"""
+        File.WriteAllText(Path, $$$"""
             #!/bin/sh
             case " $* " in *" -shared "*)
-              echo "${OMPI_COMM_WORLD_RANK:-${PMI_RANK:--}} $$" >> '{{CountLog}}'
-              n=$(cat '{{_kills}}' 2>/dev/null || echo 0)
+              echo "${OMPI_COMM_WORLD_RANK:-${PMI_RANK:--}} $$" >> '{{{CountLog}}}'
+              n=$(cat '{{{_kills}}}' 2>/dev/null || echo 0)
               if [ "$n" -gt 0 ]; then
-                echo $((n - 1)) > '{{_kills}}'
-                {{die}}
+                echo $((n - 1)) > '{{{_kills}}}'
+                {{{die}}}
               fi;;
             esac
-            exec '{{real}}' "$@"
+            exec '{{{real}}}' "$@"
 
             """);
         File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
