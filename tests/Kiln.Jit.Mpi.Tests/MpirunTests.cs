@@ -1,4 +1,6 @@
 using Kiln.Mpi;
+using Kiln.Testing;
+using Kiln.Toolchain;
 using static Kiln.Testing.Mpirun;
 
 namespace Kiln.Jit.Mpi.Tests;
@@ -118,5 +120,52 @@ public sealed class MpirunTests : IDisposable
         Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitLockTimeoutException", S(l, "errorType")));
         if (flavour == MpiFlavour.OpenMpi)
             Assert.NotEmpty(run.Lines);
+    }
+
+    [Theory]
+    [InlineData(MpiFlavour.OpenMpi, "Node", 0)]
+    [InlineData(MpiFlavour.Mpich, "Root", 2)]
+    public void A_compiler_killed_by_SIGKILL_is_the_same_interrupted_build_on_every_rank_and_the_next_run_retries_and_builds(MpiFlavour flavour, string mode, int perDirectory)
+    {
+        // One builder per job in both layouts (the wrapper's kill counter is not locked).
+        var gxx = CompilerDiscovery.FindExecutable("g++")!;
+        var cc = new KillingCompiler(_scratch.Root, gxx, KillStyle.Subprocess) { KillsLeft = 100 };
+        string[] arguments = ["jit", "--base", _scratch.Root, "--mode", mode, "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--compiler", cc.Path, "--calls", "1"];
+
+        var run = Start(flavour, 4, arguments);
+
+        Assert.False(run.HitTheHardLimit, run.ToString());
+        Assert.True(run.Lines.Count == 4, run.ToString());
+        Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitBuildInterruptedException", S(l, "errorType")));
+        Assert.Single(run.Lines.Select(l => S(l, "error")).Distinct());
+        Assert.Contains($"cc1plus (run by {Path.GetFileName(gxx)}) terminated by signal 9 (SIGKILL), possibly out of memory", S(run.Lines[0], "error"), StringComparison.Ordinal);
+        Assert.All(run.Lines, l => Assert.Equal(("9", "2"), (S(l, "signal"), S(l, "attempts"))));
+        Assert.Equal(2, cc.Compiles);
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_scratch.Root, "*", SearchOption.AllDirectories),
+            p => p.Contains("/failures/", StringComparison.Ordinal));
+
+        // Nothing was recorded: the next job compiles again; killed once more, the retry builds.
+        cc.KillsLeft = 1;
+        var rerun = Start(flavour, 4, arguments);
+
+        Assert.True(rerun.Status == 0 && rerun.Lines.Count == 4, rerun.ToString());
+        Assert.All(rerun.Lines, l => Assert.Equal(("", "42"), (S(l, "error"), S(l, "value"))));
+        Assert.Equal(4, cc.Compiles);
+    }
+
+    [Fact]
+    public void With_request_verification_builders_whose_generators_differ_all_get_the_same_error_and_nothing_is_compiled()
+    {
+        // Two simulated nodes (directories of ranks 0-1 and 2-3): node mode has two builders, ranks 0 and 2.
+        var run = Start(MpiFlavour.OpenMpi, 4, ["jit", "--base", _scratch.Root, "--mode", "Node", "--group-size", "2",
+            "--compiler", _scratch.CountingCompiler(), "--verify", "--differ-rank", "2", "--calls", "1"]);
+
+        Assert.False(run.HitTheHardLimit, run.ToString());
+        Assert.True(run.Lines.Count == 4, run.ToString());
+        Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitRequestException", S(l, "errorType")));
+        Assert.Single(run.Lines.Select(l => S(l, "error")).Distinct());
+        Assert.Contains("the generators of 'jit-mpi-test' produced different code on ranks 0 and 2 of 'world'", S(run.Lines[0], "error"), StringComparison.Ordinal);
+        Assert.Equal(0, _scratch.Compiles);
     }
 }
