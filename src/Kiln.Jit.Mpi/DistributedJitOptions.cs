@@ -12,8 +12,8 @@ public sealed class DistributedJitOptions
 
     /// <summary>Bound for every wait of a call, including the wait for another rank's compile; null means the request's
     /// <see cref="JitRequest.LockTimeout"/>. It must exceed (1 + <see cref="InterruptedCompileRetries"/>) × the longest
-compile plus the arrival skew between ranks. A builder rank that dies does not need it: the launchers of Open MPI and
-MPICH end the job when a rank dies.</summary>
+    /// compile plus the arrival skew between ranks. A builder rank that dies does not need it: the launchers of Open MPI and
+    /// MPICH end the job when a rank dies.</summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>

@@ -19,8 +19,8 @@ internal sealed record BuiltEntry(EntryManifest Manifest, string LibraryPath, ni
 /// the failure is no property of the code: a full file system (the output says ENOSPC or EDQUOT) is an
 /// <see cref="IOException"/>; a compiler killed by a signal or out of memory (<see cref="CompilerInterruption"/>) is run
 /// again up to the retry count, then a <see cref="JitBuildInterruptedException"/>; a compiler that exits nonzero and
-/// prints nothing gets the failure folder but no record. None of these is recorded. A failed build removes its private folder
-/// before returning (a successful one in the background), so failures on a full disk leave nothing behind.
+/// prints nothing gets the failure folder but no record. A failed build removes its private folder before returning
+/// (a successful one in the background), so failures on a full disk leave nothing behind.
 /// Runs only while the caller holds the key's build lease.
 /// </summary>
 internal static class LibraryBuilder
