@@ -22,7 +22,9 @@ namespace Kiln.Jit.Mpi;
 /// per directory and kept); (4) <see cref="DistributedBuild.Run"/>, which agrees on hit or miss by a reduction and
 /// broadcasts the builder's outcome; (5) each rank loads from its own directory and a final reduction agrees on load
 /// errors. Every rank therefore returns the same library or throws the same exception: a
-/// <see cref="JitCompileException"/> with the builder's command, output tail and failure folder; another
+/// <see cref="JitCompileException"/> with the builder's command, output tail and failure folder; a
+/// <see cref="JitBuildInterruptedException"/> when the builder's compiler was killed (or ran out of memory) on every
+/// attempt; another
 /// <see cref="JitException"/> with the failing rank's message; or, when a rank did not take part in time,
 /// <see cref="JitLockTimeoutException"/> naming the signature, base key, rank and what it waited for (the communicator
 /// is then unusable: end the job, e.g. with <see cref="MpiSession.Abort"/>).</para>
@@ -52,6 +54,7 @@ public sealed class DistributedJit : IDisposable
             TimeProvider = _options.TimeProvider,
             VerifyLibraryContent = _options.VerifyLibraryContent,
             MaxCacheBytes = _options.MaxCacheBytes,
+            InterruptedCompileRetries = _options.InterruptedCompileRetries,
         });
         _topologies = new DirectoryTopologyCache(communicator, _options.Discovery);
     }
@@ -63,6 +66,9 @@ public sealed class DistributedJit : IDisposable
     /// according to the mode.</summary>
     /// <param name="request">The request (the same on every rank; its cache directory may differ).</param>
     /// <exception cref="JitCompileException">The builder's compiler rejected the code (the same on every rank).</exception>
+    /// <exception cref="JitBuildInterruptedException">The builder's compiler was killed by a signal or ran out of memory on
+    /// every attempt (the same on every rank; nothing recorded).</exception>
+    /// <exception cref="JitRequestException">Bad request, or with verification the ranks' requests or generated code differ.</exception>
     /// <exception cref="JitException">Another failure on some rank (the same on every rank).</exception>
     /// <exception cref="JitLockTimeoutException">A rank did not take part in time (this rank's view).</exception>
     public JitLibrary Jit(JitRequest request) => JitWithReport(request).Library;
@@ -100,6 +106,9 @@ public sealed class DistributedJit : IDisposable
     private sealed class Call(DistributedJit owner, JitRequest request, TimeSpan timeout)
     {
         private readonly ICommunicator _comm = owner._communicator;
+        private readonly bool _verifyCode = owner._options.VerifySameRequest || owner._options.VerifyGeneratedCodeOnEveryRank;
+        private JitRequest? _effective;
+        private GeneratedCode? _generated;
         private JitLibrary? _library;
         private BuildClaim? _claim;
         private Exception? _localFailure;
@@ -134,6 +143,11 @@ public sealed class DistributedJit : IDisposable
             var directory = CacheDirectory.Resolve(request.CacheDirectory);
             TryCreate(directory);
             var topology = owner._topologies.Get(directory, timeout);
+            if (_verifyCode)
+            {
+                Stage = "comparing the generated code";
+                VerifyGeneratedCode(topology);
+            }
 
             // (4) The build protocol.
             Stage = "the build protocol (waiting for the builder's outcome)";
@@ -184,9 +198,74 @@ public sealed class DistributedJit : IDisposable
             return new DistributedJitResult(_library!, outcome.Mode, outcome.Role, FromMemory: false);
         }
 
+        /// <summary>The request as the inner compiler sees it: when the generated code is verified, a copy whose generator
+        /// remembers what it generated for the comparison, so that the build compiles exactly the compared code and the
+        /// user's generator still runs at most once per rank. (The copy names every property of <see cref="JitRequest"/>.)</summary>
+        private JitRequest Effective => _effective ??= !_verifyCode || request.Generate is null ? request : new JitRequest
+        {
+            Signature = request.Signature,
+            Generate = signature => _generated ??= request.Generate(signature),
+            Build = request.Build,
+            CacheDirectory = request.CacheDirectory,
+            SharedCacheDirectories = request.SharedCacheDirectories,
+            GlobalSymbols = request.GlobalSymbols,
+            LockTimeout = request.LockTimeout,
+            RetryRecordedFailure = request.RetryRecordedFailure,
+        };
+
+        /// <summary>
+        /// Collective, before any rank builds: the ranks that generate the code for this call — the predicted builders
+        /// (node: a directory leader that misses; root: rank 0 if it misses; process: each rank that misses), or with
+        /// <see cref="DistributedJitOptions.VerifyGeneratedCodeOnEveryRank"/> every rank when any misses — compare a
+        /// 64-bit prefix of the SHA-256 of header, source and dependencies (MIN and MAX reductions; ranks that do not
+        /// generate pass the neutral element). A difference is one <see cref="JitRequestException"/> on every rank, naming
+        /// two ranks that differ, and nothing is compiled.
+        /// </summary>
+        private void VerifyGeneratedCode(DirectoryTopology topology)
+        {
+            var everyRank = owner._options.VerifyGeneratedCodeOnEveryRank;
+            var generates = everyRank
+                ? _comm.AnyTrue(_library is null, timeout)
+                : _library is null && DistributedBuild.Resolve(topology, owner._options.Mode) switch
+                {
+                    BuildMode.Node => topology.IsLeader,
+                    BuildMode.Root => _comm.Rank == 0,
+                    _ => true,
+                };
+            generates &= request.Generate is not null;
+            long hash = 0;
+            Exception? failure = null;
+            if (generates)
+            {
+                try
+                {
+                    hash = CodeHash(Effective.Generate!(request.Signature));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    failure = e;
+                }
+            }
+            Agree(failure);
+            var min = _comm.AllReduce(generates ? hash : long.MaxValue, ReduceOperation.Min, timeout);
+            var max = _comm.AllReduce(generates ? hash : long.MinValue, ReduceOperation.Max, timeout);
+            if (min >= max)
+                return; // all the same, or nobody generated (min > max)
+            var withMin = _comm.AllReduce(generates && hash == min ? _comm.Rank : int.MaxValue, ReduceOperation.Min, timeout);
+            var withOther = _comm.AllReduce(generates && hash != min ? _comm.Rank : int.MaxValue, ReduceOperation.Min, timeout);
+            throw new JitRequestException(
+                $"the generators of '{request.Signature}' produced different code on ranks {Math.Min(withMin, withOther)} and {Math.Max(withMin, withOther)} of '{_comm.Name}' (compared {(everyRank ? "over every rank" : "among the ranks that build it")}, before compiling); a signature must always name the same code: put what differs between the ranks into the signature (JitSignature.FromName) or make the generator deterministic");
+        }
+
+        private static long CodeHash(GeneratedCode code)
+        {
+            var text = string.Join('\0', [code.Header ?? "", code.Source ?? "", .. code.Dependencies ?? []]);
+            return BitConverter.ToInt64(Kiln.Jit.Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(text)), 0);
+        }
+
         private JitLibrary? Probe()
         {
-            var library = MpiBuildCoordinator.Probe(() => owner._compiler.Jit(request), out var claim);
+            var library = MpiBuildCoordinator.Probe(() => owner._compiler.Jit(Effective), out var claim);
             _claim ??= claim;
             return library;
         }
@@ -195,7 +274,7 @@ public sealed class DistributedJit : IDisposable
         {
             try
             {
-                _library = owner._compiler.Jit(request);
+                _library = owner._compiler.Jit(Effective);
             }
             catch (Exception e)
             {
@@ -238,15 +317,16 @@ public sealed class DistributedJit : IDisposable
         }
 
         /// <summary>Collective (every rank got the same <paramref name="failure"/>): the typed exception, identical on every
-        /// rank. A compile error travels with all its fields from the lowest rank that holds it.</summary>
-        private Exception Translate(RootFailedException failure)
+        /// rank. A compile error or an interrupted compile travels with all its fields from the lowest rank that holds
+        /// it.</summary>
+        private JitException Translate(RootFailedException failure)
         {
-            var compile = Find<JitCompileException>(_localFailure) ?? Find<JitCompileException>(failure.InnerException);
-            var holder = _comm.AllReduce(compile is null ? int.MaxValue : _comm.Rank, ReduceOperation.Min, timeout);
+            var carried = Carried(_localFailure) ?? Carried(failure.InnerException);
+            var holder = _comm.AllReduce(carried is null ? int.MaxValue : _comm.Rank, ReduceOperation.Min, timeout);
             if (holder != int.MaxValue)
             {
-                var fields = _comm.RunOnRoot(holder, () => EncodeCompile(compile!), timeout);
-                return DecodeCompile(fields, failure);
+                var fields = _comm.RunOnRoot(holder, () => EncodeCarried(carried!), timeout);
+                return DecodeCarried(fields, failure);
             }
             var text = failure.ErrorMessage;
             return failure.ErrorType switch
@@ -254,48 +334,85 @@ public sealed class DistributedJit : IDisposable
                 "Kiln.Jit.JitRequestException" => new JitRequestException(text, failure),
                 "Kiln.Jit.JitCacheException" => new JitCacheException(text, failure),
                 "Kiln.Jit.JitLockTimeoutException" => new JitLockTimeoutException(text, failure),
+                "Kiln.Jit.JitBuildInterruptedException" => new JitBuildInterruptedException(text, failure),
                 "System.InvalidOperationException" => new JitRequestException(text, failure),
                 _ => new JitException($"distributed JIT of '{request.Signature}' failed on rank {failure.RootRank} of '{failure.Communicator}': {failure.ErrorType}: {text}", failure),
             };
         }
 
-        private static T? Find<T>(Exception? e) where T : Exception
+        /// <summary>The first exception in <paramref name="e"/>'s chain whose fields travel to every rank.</summary>
+        private static JitException? Carried(Exception? e)
         {
             for (; e is not null; e = e.InnerException)
             {
-                if (e is T t)
-                    return t;
+                if (e is JitCompileException or JitBuildInterruptedException)
+                    return (JitException)e;
             }
             return null;
         }
 
-        private static byte[] EncodeCompile(JitCompileException e)
+        // Format: a kind byte (0 compile error, 1 interrupted compile), then the fields as BinaryWriter writes them.
+        private static byte[] EncodeCarried(JitException carried)
         {
             using var stream = new MemoryStream();
             using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
-                writer.Write(e.Signature);
-                writer.Write(e.Command);
-                writer.Write(e.OutputTail);
-                writer.Write(e.FailureDirectory);
-                writer.Write(e.FromFailureRecord);
-                writer.Write(e.Message);
+                switch (carried)
+                {
+                    case JitCompileException e:
+                        writer.Write((byte)0);
+                        writer.Write(e.Signature);
+                        writer.Write(e.Command);
+                        writer.Write(e.OutputTail);
+                        writer.Write(e.FailureDirectory);
+                        writer.Write(e.FromFailureRecord);
+                        writer.Write(e.ExitCode ?? int.MinValue);
+                        writer.Write(e.Message);
+                        break;
+                    case JitBuildInterruptedException e:
+                        writer.Write((byte)1);
+                        writer.Write(e.Signature);
+                        writer.Write(e.Command);
+                        writer.Write(e.Reason);
+                        writer.Write(e.Signal ?? int.MinValue);
+                        writer.Write(e.Attempts);
+                        writer.Write(e.OutputTail);
+                        writer.Write(e.Message);
+                        break;
+                    default:
+                        throw new ArgumentException($"not a carried exception: {carried.GetType()}", nameof(carried));
+                }
             }
             return stream.ToArray();
         }
 
-        private static JitCompileException DecodeCompile(byte[] bytes, RootFailedException failure)
+        private static JitException DecodeCarried(byte[] bytes, RootFailedException failure)
         {
             using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+            static int? Optional(int value) => value == int.MinValue ? null : value;
+            if (reader.ReadByte() == 1)
+            {
+                var sig = reader.ReadString();
+                var cmd = reader.ReadString();
+                var reason = reader.ReadString();
+                var signal = Optional(reader.ReadInt32());
+                var attempts = reader.ReadInt32();
+                var output = reader.ReadString();
+                var text = reader.ReadString();
+                return sig.Length == 0 && cmd.Length == 0
+                    ? new JitBuildInterruptedException(text, failure)
+                    : new JitBuildInterruptedException(sig, cmd, reason, signal, attempts, output);
+            }
             var signature = reader.ReadString();
             var command = reader.ReadString();
             var tail = reader.ReadString();
             var folder = reader.ReadString();
             var fromRecord = reader.ReadBoolean();
+            var exitCode = Optional(reader.ReadInt32());
             var message = reader.ReadString();
             return signature.Length == 0 && command.Length == 0
                 ? new JitCompileException(message, failure)
-                : new JitCompileException(signature, command, tail, folder, fromRecord);
+                : new JitCompileException(signature, command, tail, folder, fromRecord, exitCode);
         }
 
         private static void TryCreate(string directory)

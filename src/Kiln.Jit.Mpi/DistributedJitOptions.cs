@@ -11,7 +11,9 @@ public sealed class DistributedJitOptions
     public BuildMode Mode { get; init; } = BuildMode.Auto;
 
     /// <summary>Bound for every wait of a call, including the wait for another rank's compile; null means the request's
-    /// <see cref="JitRequest.LockTimeout"/>. It must exceed the longest compile plus the arrival skew between ranks.</summary>
+    /// <see cref="JitRequest.LockTimeout"/>. It must exceed (1 + <see cref="InterruptedCompileRetries"/>) × the longest
+    /// compile plus the arrival skew between ranks. A builder rank that dies does not need it: the launchers of Open MPI and
+    /// MPICH end the job when a rank dies.</summary>
     public TimeSpan? Timeout { get; init; }
 
     /// <summary>
@@ -22,10 +24,27 @@ public sealed class DistributedJitOptions
     /// </summary>
     public bool CallsAreCollective { get; init; } = true;
 
-    /// <summary>Check on every call (not answered from memory) that all ranks asked for the same signature and options:
-    /// two reductions of a 64-bit hash (PyOP2's spmd_strict). A mismatch throws <see cref="JitRequestException"/> on
-    /// every rank instead of a later, less direct error. Default false.</summary>
+    /// <summary>
+    /// Check on every call (not answered from memory) that the ranks agree, failing with one
+    /// <see cref="JitRequestException"/> on every rank otherwise (default false). Two checks: (1) all ranks asked for the
+    /// same signature, build options and symbol scope — two reductions of a 64-bit hash (PyOP2's spmd_strict); (2) the
+    /// ranks that will generate the code for this call (node mode: the leader of each directory that misses; process
+    /// mode: each rank that misses; root mode: rank 0 alone) generated the same code — header, source and dependencies,
+    /// compared by a 64-bit SHA-256 prefix before anything is compiled: three more reductions, no extra generator call.
+    /// Check (2) cannot see a rank that does not generate (root mode's receivers, the waiters of node mode, a directory
+    /// that hits); <see cref="VerifyGeneratedCodeOnEveryRank"/> does.
+    /// </summary>
     public bool VerifySameRequest { get; init; }
+
+    /// <summary>On a call that misses on some rank, every rank runs its generator and all compare what they generated
+    /// (as check (2) of <see cref="VerifySameRequest"/>, over all ranks): catches a rank whose generator differs from the
+    /// builder's even where that rank would only receive or load the builder's library. Costs one generator call per
+    /// rank per miss and four reductions. Default false.</summary>
+    public bool VerifyGeneratedCodeOnEveryRank { get; init; }
+
+    /// <summary>Passed to the inner <see cref="JitCompiler"/> (see <see cref="JitCompilerOptions.InterruptedCompileRetries"/>;
+    /// default 1). <see cref="Timeout"/> must cover every attempt of the builder's compile.</summary>
+    public int InterruptedCompileRetries { get; init; } = 1;
 
     /// <summary>How ranks sharing a directory are found (default <see cref="DiscoveryMethod.TouchFiles"/>; use
     /// <see cref="DiscoveryMethod.NodeThenTouchFiles"/> beyond a few nodes).</summary>

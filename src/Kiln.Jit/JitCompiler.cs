@@ -24,12 +24,15 @@ public sealed class JitCompiler
     {
         MaxCacheBytes = long.TryParse(Environment.GetEnvironmentVariable("KILN_JIT_CACHE_MAX_BYTES"), NumberStyles.Integer,
             CultureInfo.InvariantCulture, out var max) && max > 0 ? max : null,
+        InterruptedCompileRetries = int.TryParse(Environment.GetEnvironmentVariable("KILN_JIT_COMPILE_RETRIES"), NumberStyles.Integer,
+            CultureInfo.InvariantCulture, out var retries) && retries >= 0 ? retries : 1,
     }));
 
     private readonly IBuildCoordinator _coordinator;
     private readonly TimeProvider _time;
     private readonly bool _verifyContent;
     private readonly long? _maxBytes;
+    private readonly int _interruptedRetries;
 
     // Fast memo: the last library per signature, with the request shape it answered.
     private readonly ConcurrentDictionary<string, MemoEntry> _bySignature = new(StringComparer.Ordinal);
@@ -50,6 +53,7 @@ public sealed class JitCompiler
         _coordinator = options.Coordinator ?? new FileLockCoordinator(_time);
         _verifyContent = options.VerifyLibraryContent;
         _maxBytes = options.MaxCacheBytes;
+        _interruptedRetries = Math.Max(0, options.InterruptedCompileRetries);
     }
 
     /// <summary>The process-wide instance (file-lock coordination, full verification).</summary>
@@ -60,6 +64,7 @@ public sealed class JitCompiler
     /// <exception cref="JitRequestException">The request is malformed (empty signature, unknown compiler, …).</exception>
     /// <exception cref="JitCacheException">The cache directory is unusable.</exception>
     /// <exception cref="JitCompileException">The generated code does not compile (now or in a recorded earlier build).</exception>
+    /// <exception cref="JitBuildInterruptedException">The compiler was killed by a signal or ran out of memory on every attempt.</exception>
     /// <exception cref="JitLockTimeoutException">Another process built the key for longer than the request's timeout.</exception>
     public JitLibrary Jit(JitRequest request)
     {
@@ -174,9 +179,9 @@ public sealed class JitCompiler
             try
             {
                 built = await LibraryBuilder.BuildAsync(layout, signature, options, compiler, baseKey, baseText, code, dependencies,
-                    request.GlobalSymbols, _time, cancellationToken).ConfigureAwait(false);
+                    request.GlobalSymbols, _interruptedRetries, _time, cancellationToken).ConfigureAwait(false);
             }
-            catch (JitCompileException e)
+            catch (JitException e) when (e is JitCompileException or JitBuildInterruptedException)
             {
                 var seconds = e.Data["compile-seconds"] is double s ? s : 0;
                 PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 1, seconds, 0, corrupt ? 1 : 0, 0));
@@ -246,7 +251,7 @@ public sealed class JitCompiler
     private static void ThrowIfRecordedFailure(CacheLayout layout, string baseKey)
     {
         var record = FailureRecord.TryRead(layout.FailureRecordPath(baseKey));
-        if (record is not null && record.StillApplies())
+        if (record is not null && record.DescribesCodeError && record.StillApplies())
             throw record.ToException();
     }
 

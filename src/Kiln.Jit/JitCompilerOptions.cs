@@ -18,4 +18,10 @@ public sealed class JitCompilerOptions
     /// <summary>After each build, evict least-recently-used entries until the cache is at most this many bytes
     /// (null: no limit; <c>KILN_JIT_CACHE_MAX_BYTES</c> sets it for <see cref="JitCompiler.Default"/>).</summary>
     public long? MaxCacheBytes { get; init; }
+
+    /// <summary>How often a compile is run again after the compiler was interrupted — killed by a signal (the OOM
+    /// killer, a time limit, a crash) or out of memory (default 1; 0: never; <c>KILN_JIT_COMPILE_RETRIES</c> sets it for
+    /// <see cref="JitCompiler.Default"/>). Such a failure is never recorded; after the last attempt it is a
+    /// <see cref="JitBuildInterruptedException"/>. Timeouts of waiting processes must cover all attempts.</summary>
+    public int InterruptedCompileRetries { get; init; } = 1;
 }

@@ -1,9 +1,10 @@
 // Kiln.Jit.Mpi.TestHost: run under mpirun by Kiln.Jit.Mpi.Tests and benchmarks/jit-mpi/run.sh.
 //   jit --base DIR [--group-size N] [--mode Node|Root|Process|Auto] [--compiler PATH] [--signature S] [--broken]
-//       [--hang-builder] [--kill-builder] [--timeout-ms T] [--calls K]
+//       [--hang-builder] [--kill-builder] [--timeout-ms T] [--calls K] [--verify] [--differ-rank R]
 //       N = 0: one cache directory DIR/cache for all ranks; N > 0: DIR/cache-<rank/N> (simulated nodes).
 //       --hang-builder: the builder's generator waits until the other ranks reported (DIR/reported.*), then the job aborts.
 //       --kill-builder: the builder kills itself (SIGKILL) in its generator.
+//       --verify: DistributedJitOptions.VerifySameRequest. --differ-rank R: rank R's generator bakes 43 instead of 42.
 //       Each rank writes --out DIR/<launcher rank>.json: role, mode, built, value, elapsedMs, error, errorType, …
 //   bench --base DIR [--group-size N] [--mode M] [--compiler PATH] [--reps R]
 //       R cold calls (a new signature each); rank 0 prints one line "KILN-BENCH {json}" (wall per call = barrier to
@@ -39,7 +40,8 @@ line["size"] = world.Size;
 line["flavour"] = session.Flavour.ToString();
 var cacheDir = groupSize == 0 ? Path.Combine(baseDir, "cache") : Path.Combine(baseDir, "cache-" + (rank / groupSize).ToString(CultureInfo.InvariantCulture));
 line["cache"] = cacheDir;
-using var jit = new DistributedJit(world, new DistributedJitOptions { Mode = mode, Timeout = timeout });
+using var jit = new DistributedJit(world, new DistributedJitOptions { Mode = mode, Timeout = timeout, VerifySameRequest = Flag("verify") });
+var differRank = int.Parse(Option("differ-rank", "-1"), CultureInfo.InvariantCulture);
 
 JitRequest Request(string signature, int value, Action? onGenerate = null) => new()
 {
@@ -139,7 +141,7 @@ try
 {
     var results = new List<DistributedJitResult>();
     for (var c = 0; c < calls; c++)
-        results.Add(jit.JitWithReport(Request(signature, 42, OnGenerate)));
+        results.Add(jit.JitWithReport(Request(signature, rank == differRank ? 43 : 42, OnGenerate)));
     var first = results[0];
     line["role"] = first.Role.ToString();
     line["mode"] = first.Mode.ToString();
@@ -157,6 +159,11 @@ catch (Exception e)
         line["outputTail"] = ce.OutputTail;
         line["failureDirectory"] = ce.FailureDirectory;
         line["command"] = ce.Command;
+    }
+    if (e is JitBuildInterruptedException ie)
+    {
+        line["signal"] = ie.Signal;
+        line["attempts"] = ie.Attempts;
     }
 }
 line["elapsedMs"] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

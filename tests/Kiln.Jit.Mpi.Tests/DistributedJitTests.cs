@@ -1,5 +1,7 @@
 using Kiln.Mpi;
 using Kiln.Mpi.Coordination;
+using Kiln.Testing;
+using Kiln.Toolchain;
 
 namespace Kiln.Jit.Mpi.Tests;
 
@@ -11,7 +13,8 @@ public sealed class DistributedJitTests : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     private IReadOnlyList<T> Run<T>(int size, Func<int, int> directoryOfRank, Func<ICommunicator, DistributedJit, string, T> body,
-        BuildMode mode = BuildMode.Auto, TimeSpan? timeout = null, bool callsAreCollective = true, bool verifySameRequest = false)
+        BuildMode mode = BuildMode.Auto, TimeSpan? timeout = null, bool callsAreCollective = true, bool verifySameRequest = false,
+        bool verifyEveryRank = false)
     {
         var world = InProcessCommunicator.Create(size, directoryOfRank, timeout ?? TimeSpan.FromSeconds(30));
         return InProcessCommunicator.Run(world, comm =>
@@ -19,6 +22,7 @@ public sealed class DistributedJitTests : IDisposable
             using var jit = new DistributedJit(comm, new DistributedJitOptions
             {
                 Mode = mode, Timeout = timeout, CallsAreCollective = callsAreCollective, VerifySameRequest = verifySameRequest,
+                VerifyGeneratedCodeOnEveryRank = verifyEveryRank,
             });
             return body(comm, jit, _scratch.Cache("cache-" + directoryOfRank(comm.Rank)));
         });
@@ -189,5 +193,90 @@ public sealed class DistributedJitTests : IDisposable
         Assert.All(results, r => Assert.False(r.FromMemory));
         Assert.All(results, r => Assert.Equal(BuildRole.Hit, r.Role));
         Assert.Equal(1, _scratch.Compiles);
+    }
+
+    [Theory]
+    [InlineData(BuildMode.Node, 1)]
+    [InlineData(BuildMode.Root, 4)]
+    public void A_compiler_killed_on_every_attempt_reaches_every_rank_as_the_same_interrupted_build_and_nothing_is_recorded(BuildMode mode, int directories)
+    {
+        // One builder per job in both layouts: the kill counter of the wrapper is not locked.
+        var gxx = CompilerDiscovery.FindExecutable("g++")!;
+        var cc = new KillingCompiler(_scratch.Root, gxx, KillStyle.Subprocess) { KillsLeft = 100 };
+        var errors = Run(4, r => r % directories, (comm, jit, cache) =>
+            Assert.Throws<JitBuildInterruptedException>(() => jit.Jit(Scratch.Request("killed", cache, cc.Path))), mode);
+
+        Assert.Single(errors.Select(e => e.Message).Distinct());
+        Assert.All(errors, e => Assert.Contains($"cc1plus (run by {Path.GetFileName(gxx)}) terminated by signal 9 (SIGKILL), possibly out of memory", e.Message, StringComparison.Ordinal));
+        Assert.All(errors, e => Assert.Equal((9, 2), (e.Signal, e.Attempts)));
+        Assert.Equal(2, cc.Compiles);
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_scratch.Root, "*", SearchOption.AllDirectories),
+            p => p.Contains("/failures/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void With_request_verification_builders_that_generate_different_code_for_one_signature_all_get_the_same_error_before_compiling()
+    {
+        var compiler = _scratch.CountingCompiler();
+        var errors = Run(4, r => r / 2, (comm, jit, cache) =>
+            Assert.Throws<JitRequestException>(() => jit.Jit(Scratch.Request("generators-differ", cache, compiler, comm.Rank == 2 ? 3 : 2))).Message,
+            BuildMode.Node, verifySameRequest: true);
+
+        Assert.Single(errors.Distinct());
+        Assert.Contains("the generators of 'generators-differ' produced different code on ranks 0 and 2 of 'world' (compared among the ranks that build it, before compiling)", errors[0], StringComparison.Ordinal);
+        Assert.Equal(0, _scratch.Compiles);
+    }
+
+    [Fact]
+    public void Without_verification_builders_with_different_generators_silently_load_different_code()
+    {
+        // The hazard the verification exists for (the signature is the user's responsibility, as in dijitso).
+        var compiler = _scratch.CountingCompiler();
+        var values = Run(4, r => r / 2, (comm, jit, cache) =>
+            Scratch.CallValue(jit.Jit(Scratch.Request("generators-differ", cache, compiler, comm.Rank == 2 ? 3 : 2))), BuildMode.Node);
+
+        Assert.Equal([2, 2, 3, 3], values);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Only_verification_on_every_rank_sees_a_receiver_whose_generator_differs_from_the_builder(bool everyRank)
+    {
+        var compiler = _scratch.CountingCompiler();
+        var generated = new int[4];
+        var outcomes = Run(4, r => r, (comm, jit, cache) =>
+        {
+            var request = Scratch.Request("receiver-differs", cache, compiler, comm.Rank == 3 ? 3 : 2);
+            var generate = request.Generate!;
+            request = new JitRequest
+            {
+                Signature = request.Signature, CacheDirectory = cache, Build = request.Build, LockTimeout = request.LockTimeout,
+                Generate = s => { Interlocked.Increment(ref generated[comm.Rank]); return generate(s); },
+            };
+            try
+            {
+                return Scratch.CallValue(jit.Jit(request)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (JitRequestException e)
+            {
+                return e.Message;
+            }
+        }, BuildMode.Root, verifySameRequest: true, verifyEveryRank: everyRank);
+
+        if (everyRank)
+        {
+            Assert.Single(outcomes.Distinct());
+            Assert.Contains("produced different code on ranks 0 and 3 of 'world' (compared over every rank, before compiling)", outcomes[0], StringComparison.Ordinal);
+            Assert.Equal([1, 1, 1, 1], generated);
+            Assert.Equal(0, _scratch.Compiles);
+        }
+        else
+        {
+            // Root mode: one builder, so every rank loads the builder's code (consistent, but not rank 3's own).
+            Assert.Equal(["2", "2", "2", "2"], outcomes);
+            Assert.Equal([1, 0, 0, 0], generated);
+            Assert.Equal(1, _scratch.Compiles);
+        }
     }
 }

@@ -1,4 +1,6 @@
 using Kiln.Mpi;
+using Kiln.Testing;
+using Kiln.Toolchain;
 using static Kiln.Testing.Mpirun;
 
 namespace Kiln.Jit.Mpi.Tests;
@@ -100,23 +102,85 @@ public sealed class MpirunTests : IDisposable
     }
 
     [Theory]
-    [InlineData(MpiFlavour.OpenMpi, "Node", 0)]
-    [InlineData(MpiFlavour.OpenMpi, "Root", 2)]
-    [InlineData(MpiFlavour.Mpich, "Node", 0)]
-    [InlineData(MpiFlavour.Mpich, "Root", 2)]
-    public void A_killed_builder_ends_the_job_without_a_hang_and_survivors_report_a_timeout(MpiFlavour flavour, string mode, int perDirectory)
+    [InlineData(MpiFlavour.OpenMpi, "Node", 0, true)]
+    [InlineData(MpiFlavour.OpenMpi, "Root", 2, false)]
+    [InlineData(MpiFlavour.Mpich, "Node", 0, false)]
+    [InlineData(MpiFlavour.Mpich, "Root", 2, false)]
+    public void A_killed_builder_ends_the_job_without_a_hang_and_the_next_run_builds_with_no_stale_lock(MpiFlavour flavour, string mode, int perDirectory, bool keepSurvivors)
     {
-        // Open MPI: keep the survivors alive after the builder's death so that they reach their timeout; MPICH's
-        // hydra kills the job when a rank dies (then no survivor reports, and the point is that nothing hangs).
-        string[] launcher = flavour == MpiFlavour.OpenMpi ? ["--mca", "orte_abort_on_non_zero_status", "0"] : [];
-        var run = Start(flavour, 4, ["jit", "--base", _scratch.Root, "--mode", mode, "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--kill-builder", "--timeout-ms", "3000", "--calls", "1"], launcherArguments: launcher);
+        // Default launchers end the job as soon as a rank dies (Open MPI's mpirun exits 137, MPICH's hydra 9), long
+        // before the survivors' 60 s timeout: no survivor reports. With Open MPI's orte_abort_on_non_zero_status 0 the
+        // survivors live on and reach their (3 s) timeout.
+        string[] launcher = keepSurvivors ? ["--mca", "orte_abort_on_non_zero_status", "0"] : [];
+        string[] arguments = ["jit", "--base", _scratch.Root, "--mode", mode, "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--timeout-ms", keepSurvivors ? "3000" : "60000", "--calls", "1"];
+        var run = Start(flavour, 4, [.. arguments, "--kill-builder"], launcherArguments: launcher);
 
         Assert.False(run.HitTheHardLimit, run.ToString());
-        Assert.NotEqual(0, run.Status);
         Assert.True(File.Exists(Path.Combine(_scratch.Root, "killed.0")), run.ToString());
-        Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitLockTimeoutException", S(l, "errorType")));
-        if (flavour == MpiFlavour.OpenMpi)
+        if (keepSurvivors)
+        {
+            Assert.NotEqual(0, run.Status);
             Assert.NotEmpty(run.Lines);
+            Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitLockTimeoutException", S(l, "errorType")));
+        }
+        else
+        {
+            Assert.True(run.Status == (flavour == MpiFlavour.OpenMpi ? 137 : 9), run.ToString());
+            Assert.Empty(run.Lines);
+        }
+
+        // The kernel released the dead builder's flock: the next job builds and every rank loads.
+        var rerun = Start(flavour, 4, arguments);
+
+        Assert.True(rerun.Status == 0 && rerun.Lines.Count == 4, rerun.ToString());
+        Assert.All(rerun.Lines, l => Assert.Equal(("", "42"), (S(l, "error"), S(l, "value"))));
+    }
+
+    [Theory]
+    [InlineData(MpiFlavour.OpenMpi, "Node", 0)]
+    [InlineData(MpiFlavour.Mpich, "Root", 2)]
+    public void A_compiler_killed_by_SIGKILL_is_the_same_interrupted_build_on_every_rank_and_the_next_run_retries_and_builds(MpiFlavour flavour, string mode, int perDirectory)
+    {
+        // One builder per job in both layouts (the wrapper's kill counter is not locked).
+        var gxx = CompilerDiscovery.FindExecutable("g++")!;
+        var cc = new KillingCompiler(_scratch.Root, gxx, KillStyle.Subprocess) { KillsLeft = 100 };
+        string[] arguments = ["jit", "--base", _scratch.Root, "--mode", mode, "--group-size", perDirectory.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--compiler", cc.Path, "--calls", "1"];
+
+        var run = Start(flavour, 4, arguments);
+
+        Assert.False(run.HitTheHardLimit, run.ToString());
+        Assert.True(run.Lines.Count == 4, run.ToString());
+        Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitBuildInterruptedException", S(l, "errorType")));
+        Assert.Single(run.Lines.Select(l => S(l, "error")).Distinct());
+        Assert.Contains($"cc1plus (run by {Path.GetFileName(gxx)}) terminated by signal 9 (SIGKILL), possibly out of memory", S(run.Lines[0], "error"), StringComparison.Ordinal);
+        Assert.All(run.Lines, l => Assert.Equal(("9", "2"), (S(l, "signal"), S(l, "attempts"))));
+        Assert.Equal(2, cc.Compiles);
+        Assert.DoesNotContain(Directory.EnumerateFileSystemEntries(_scratch.Root, "*", SearchOption.AllDirectories),
+            p => p.Contains("/failures/", StringComparison.Ordinal));
+
+        // Nothing was recorded: the next job compiles again; killed once more, the retry builds.
+        cc.KillsLeft = 1;
+        var rerun = Start(flavour, 4, arguments);
+
+        Assert.True(rerun.Status == 0 && rerun.Lines.Count == 4, rerun.ToString());
+        Assert.All(rerun.Lines, l => Assert.Equal(("", "42"), (S(l, "error"), S(l, "value"))));
+        Assert.Equal(4, cc.Compiles);
+    }
+
+    [Fact]
+    public void With_request_verification_builders_whose_generators_differ_all_get_the_same_error_and_nothing_is_compiled()
+    {
+        // Two simulated nodes (directories of ranks 0-1 and 2-3): node mode has two builders, ranks 0 and 2.
+        var run = Start(MpiFlavour.OpenMpi, 4, ["jit", "--base", _scratch.Root, "--mode", "Node", "--group-size", "2",
+            "--compiler", _scratch.CountingCompiler(), "--verify", "--differ-rank", "2", "--calls", "1"]);
+
+        Assert.False(run.HitTheHardLimit, run.ToString());
+        Assert.True(run.Lines.Count == 4, run.ToString());
+        Assert.All(run.Lines, l => Assert.Equal("Kiln.Jit.JitRequestException", S(l, "errorType")));
+        Assert.Single(run.Lines.Select(l => S(l, "error")).Distinct());
+        Assert.Contains("the generators of 'jit-mpi-test' produced different code on ranks 0 and 2 of 'world'", S(run.Lines[0], "error"), StringComparison.Ordinal);
+        Assert.Equal(0, _scratch.Compiles);
     }
 }

@@ -45,7 +45,10 @@ internal sealed class JitFixture : IDisposable
     public static unsafe int CallValue(JitLibrary library, string name = "kiln_value") =>
         ((delegate* unmanaged<int>)library.GetExport(name))();
 
-    public static Process StartHost(params string[] args)
+    public static Process StartHost(params string[] args) => StartHost(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the test host with extra environment variables.</summary>
+    public static Process StartHost(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Kiln.Jit.TestHost.dll");
         var info = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -57,6 +60,8 @@ internal sealed class JitFixture : IDisposable
         info.ArgumentList.Add(dll);
         foreach (var a in args)
             info.ArgumentList.Add(a);
+        foreach (var (k, v) in environment)
+            info.Environment[k] = v;
         return Process.Start(info)!;
     }
 
@@ -73,6 +78,12 @@ internal sealed class JitFixture : IDisposable
     public static JsonElement RunHost(params string[] args)
     {
         using var p = StartHost(args);
+        return Finish(p);
+    }
+
+    public static JsonElement RunHost(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var p = StartHost(environment, args);
         return Finish(p);
     }
 

@@ -26,4 +26,17 @@ public sealed class ToolProcessTests
         var e = Assert.Throws<ToolchainException>(() => ToolProcess.Run("/nonexistent/cc", []));
         Assert.Contains("/nonexistent/cc", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("kill -9 $$", 137)]
+    [InlineData("kill -15 $$", 143)]
+    [InlineData("sh -c 'kill -9 $$'", 137)]
+    [InlineData("exit 137", 137)]
+    public async Task A_process_ended_by_signal_N_reports_exit_status_128_plus_N_like_a_shell_does(string script, int expected)
+    {
+        // .NET's Process.ExitCode is 128 + N for a direct child killed by signal N, the status a shell reports for its
+        // child's signal death, and the same as exit(128 + N): Kiln.Jit's CompilerInterruption relies on exactly this.
+        var r = await ToolProcess.RunAsync("/bin/sh", ["-c", script], cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal(expected, r.ExitCode);
+    }
 }

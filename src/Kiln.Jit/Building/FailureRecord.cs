@@ -75,6 +75,12 @@ internal sealed class FailureRecord
         return new FailureRecord { Signature = sig, Command = command, FailureDirectory = dir, OutputTail = string.Join('\n', tail).TrimEnd(), Headers = headers };
     }
 
+    /// <summary>False for a record that shows no error of the code: an empty output, a killed compiler or a full disk.
+    /// Kiln.Jit no longer writes such records, but older versions did, and one would fail every request fast until
+    /// <c>kiln jit clean --failures</c>; they are ignored (and replaced by the next build's outcome).</summary>
+    public bool DescribesCodeError => OutputTail.Trim().Length > 0 && CompilerInterruption.FromText(OutputTail) is null
+        && !CacheWriteError.MentionsDiskFull(OutputTail);
+
     /// <summary>True while every recorded header still has the recorded content.</summary>
     public bool StillApplies() => Headers.All(h => File.Exists(h.Path) && Signatures.KeyInputs.HashFile(h.Path) == h.Sha256);
 

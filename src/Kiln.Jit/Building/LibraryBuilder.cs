@@ -16,9 +16,11 @@ internal sealed record BuiltEntry(EntryManifest Manifest, string LibraryPath, ni
 /// Builds one library in a private folder under <c>tmp/</c> (same file system as the cache), test-loads it, writes the
 /// manifest, and publishes every file by <c>rename(2)</c> — manifest last, then the <c>keys/B</c> pointer. Nothing is
 /// ever written into a published file. On a compile error it writes the failure folder and the failure record — unless
-/// the compiler failed because a file system is full (its output says ENOSPC or EDQUOT): that is no property of the
-/// code, so nothing is recorded and an <see cref="IOException"/> reports it. A failed build removes its private folder
-/// before returning (a successful one in the background), so failures on a full disk leave nothing behind.
+/// the failure is no property of the code: a full file system (the output says ENOSPC or EDQUOT) is an
+/// <see cref="IOException"/>; a compiler killed by a signal or out of memory (<see cref="CompilerInterruption"/>) is run
+/// again up to the retry count, then a <see cref="JitBuildInterruptedException"/>; a compiler that exits nonzero and
+/// prints nothing gets the failure folder but no record. A failed build removes its private folder before returning
+/// (a successful one in the background), so failures on a full disk leave nothing behind.
 /// Runs only while the caller holds the key's build lease.
 /// </summary>
 internal static class LibraryBuilder
@@ -27,7 +29,7 @@ internal static class LibraryBuilder
 
     public static async Task<BuiltEntry> BuildAsync(CacheLayout layout, string signature, JitBuildOptions options,
         CompilerIdentity compiler, string baseKey, string baseText, GeneratedCode code, IReadOnlyList<JitLibrary> dependencies,
-        bool globalSymbols, TimeProvider time, CancellationToken cancellationToken)
+        bool globalSymbols, int interruptedRetries, TimeProvider time, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(layout.Tmp, string.Create(CultureInfo.InvariantCulture,
             $"{baseKey[..16]}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
@@ -59,22 +61,42 @@ internal static class LibraryBuilder
 
             var started = time.GetTimestamp();
             ToolProcessResult result;
-            try
+            for (var attempt = 1; ; attempt++)
             {
-                result = await ToolProcess.RunAsync(compiler.ExecutablePath, args, temp, cancellationToken).ConfigureAwait(false);
-            }
-            catch (ToolchainException e)
-            {
-                throw new JitRequestException(e.Message, e);
+                try
+                {
+                    result = await ToolProcess.RunAsync(compiler.ExecutablePath, args, temp, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ToolchainException e)
+                {
+                    throw new JitRequestException(e.Message, e);
+                }
+                if (result.ExitCode == 0)
+                    break;
+                if (CacheWriteError.MentionsDiskFull(result.CombinedOutput))
+                {
+                    var line = result.CombinedOutput.Split('\n').First(CacheWriteError.MentionsDiskFull).Trim();
+                    throw new IOException($"the compiler could not write its output: {line.Replace(temp, Path.Combine(layout.Tmp, "…"), StringComparison.Ordinal)}");
+                }
+                // Killed (the OOM killer, a time limit) or out of memory: no property of the code. Retry, never record.
+                var interruption = CompilerInterruption.Recognise(result.ExitCode, result.CombinedOutput, Path.GetFileName(compiler.ExecutablePath));
+                if (interruption is null)
+                    break;
+                if (attempt > interruptedRetries)
+                {
+                    throw new JitBuildInterruptedException(signature, command, interruption.Reason, interruption.Signal, attempt,
+                        Tail(result.CombinedOutput.Replace(temp, Path.Combine(layout.Tmp, "…"), StringComparison.Ordinal)))
+                    {
+                        Data = { ["compile-seconds"] = time.GetElapsedTime(started).TotalSeconds },
+                    };
+                }
+                Trace.TraceWarning($"Kiln.Jit: compiling '{signature}': {interruption.Reason}; retrying ({attempt} of {interruptedRetries} retries)");
+                TryDeleteFile(library);
+                TryDeleteFile(depfile);
             }
             var seconds = time.GetElapsedTime(started).TotalSeconds;
             var headers = LocalHeaders(depfile, temp, layout, source);
 
-            if (result.ExitCode != 0 && CacheWriteError.MentionsDiskFull(result.CombinedOutput))
-            {
-                var line = result.CombinedOutput.Split('\n').First(CacheWriteError.MentionsDiskFull).Trim();
-                throw new IOException($"the compiler could not write its output: {line.Replace(temp, Path.Combine(layout.Tmp, "…"), StringComparison.Ordinal)}");
-            }
             if (result.ExitCode != 0)
             {
                 // The private folder is deleted below: name the failure folder's copies in messages instead.
@@ -85,8 +107,11 @@ internal static class LibraryBuilder
                     StandardError = result.StandardError.Replace(temp, failDirName, StringComparison.Ordinal),
                 };
                 var tail = Tail(result.CombinedOutput);
-                var failDir = RecordFailure(layout, signature, compiler, baseKey, temp, sourceName, args, source, library, depfile, command, result, headers, tail);
-                throw new JitCompileException(signature, command, tail, failDir, fromFailureRecord: false)
+                // Only a compiler that exited with diagnostics is a recorded failure: a silent exit is no evidence
+                // about the code (a broken wrapper, a transient fault), so it gets the folder but no record.
+                var failDir = RecordFailure(layout, signature, compiler, baseKey, temp, sourceName, args, source, library, depfile, command,
+                    result, headers, tail, record: tail.Trim().Length > 0);
+                throw new JitCompileException(signature, command, tail, failDir, fromFailureRecord: false, result.ExitCode)
                 {
                     Data = { ["compile-seconds"] = seconds },
                 };
@@ -218,7 +243,7 @@ internal static class LibraryBuilder
 
     private static string RecordFailure(CacheLayout layout, string signature, CompilerIdentity compiler,
         string baseKey, string temp, string sourceName, List<string> args, string source, string library,
-        string depfile, string command, ToolProcessResult result, List<HeaderHash> headers, string tail)
+        string depfile, string command, ToolProcessResult result, List<HeaderHash> headers, string tail, bool record)
     {
         var finalDir = layout.FailureDirectory(signature);
         var staging = Path.Combine(layout.Tmp, "fail-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
@@ -243,11 +268,14 @@ internal static class LibraryBuilder
         if (!Posix.TryRename(staging, finalDir))
             TryDeleteDirectory(staging);
 
-        var record = new FailureRecord
+        if (record)
         {
-            Signature = signature, Command = command, FailureDirectory = finalDir, OutputTail = tail, Headers = headers,
-        };
-        layout.WriteAtomically(layout.FailureRecordPath(baseKey), record.Format());
+            var entry = new FailureRecord
+            {
+                Signature = signature, Command = command, FailureDirectory = finalDir, OutputTail = tail, Headers = headers,
+            };
+            layout.WriteAtomically(layout.FailureRecordPath(baseKey), entry.Format());
+        }
         return finalDir;
     }
 
@@ -294,6 +322,18 @@ internal static class LibraryBuilder
     {
         var lines = output.TrimEnd().Split('\n');
         return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - TailLines)));
+    }
+
+    private static void TryDeleteFile(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Trace.TraceWarning($"Kiln.Jit: could not remove '{path}': {e.Message}");
+        }
     }
 
     internal static void TryDeleteDirectory(string dir)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Kiln.Jit.Building;
+using Kiln.Testing;
 using Kiln.Toolchain;
 
 namespace Kiln.Jit.Tests.Building;
@@ -149,5 +151,137 @@ public sealed class LibraryBuilderTests
         // Space freed: the same request compiles (no recorded failure makes it fail fast).
         File.WriteAllText(full, $"#!/bin/sh\nexec '{gcc}' \"$@\"\n");
         Assert.Equal(1, JitFixture.CallValue(new JitCompiler().Jit(request)));
+    }
+
+    private static JitRequest Valued(JitFixture f, string sig, string compiler, Action? onGenerate = null) => new()
+    {
+        Signature = sig, CacheDirectory = f.Cache, Build = new JitBuildOptions { Compiler = compiler },
+        Generate = s =>
+        {
+            onGenerate?.Invoke();
+            return JitFixture.ValueCode(s, 3);
+        },
+    };
+
+    private static void AssertNothingRecorded(JitFixture f, bool failed = true)
+    {
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(f.Cache, "failures")));
+        if (failed) // a successful build deletes its private folder in the background
+            Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(f.Cache, "tmp")));
+    }
+
+    [Fact]
+    public void A_compiler_killed_by_SIGKILL_once_is_run_again_and_the_library_is_built_with_nothing_recorded()
+    {
+        using var f = new JitFixture();
+        var cc = new KillingCompiler(f.Root, CompilerDiscovery.FindExecutable("gcc")!, KillStyle.Direct) { KillsLeft = 1 };
+
+        var library = new JitCompiler().Jit(Valued(f, "killed-once", cc.Path));
+
+        Assert.Equal(3, JitFixture.CallValue(library));
+        Assert.Equal(2, cc.Compiles);
+        AssertNothingRecorded(f, failed: false);
+    }
+
+    [Fact]
+    public void A_compiler_whose_cc1_is_killed_on_every_attempt_is_an_interrupted_build_naming_the_signal_and_nothing_is_recorded()
+    {
+        using var f = new JitFixture();
+        var gcc = CompilerDiscovery.FindExecutable("gcc")!; // a resolved link: x86_64-linux-gnu-gcc-12 here
+        var cc = new KillingCompiler(f.Root, gcc, KillStyle.Subprocess) { KillsLeft = 100 };
+        var generated = 0;
+
+        var e = Assert.Throws<JitBuildInterruptedException>(() => new JitCompiler().Jit(Valued(f, "cc1-killed", cc.Path, () => generated++)));
+
+        Assert.StartsWith($"JIT compilation of 'cc1-killed' was interrupted: cc1 (run by {Path.GetFileName(gcc)}) terminated by signal 9 (SIGKILL), possibly out of memory", e.Message, StringComparison.Ordinal);
+        Assert.Contains("(2 attempts)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("was not recorded", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(9, e.Signal);
+        Assert.Equal(2, e.Attempts);
+        Assert.Contains("-shared", e.Command, StringComparison.Ordinal);
+        Assert.Contains("Killed signal terminated program cc1", e.OutputTail, StringComparison.Ordinal);
+        Assert.Equal(1, generated);
+        Assert.Equal(2, cc.Compiles);
+        AssertNothingRecorded(f);
+
+        // Nothing recorded: a new process (here: a new compiler, no memo) compiles again and succeeds.
+        cc.KillsLeft = 0;
+        Assert.Equal(3, JitFixture.CallValue(new JitCompiler().Jit(Valued(f, "cc1-killed", cc.Path, () => generated++))));
+        Assert.Equal(2, generated);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(2)]
+    public void The_retries_after_an_interrupted_compile_are_configurable(int retries)
+    {
+        using var f = new JitFixture();
+        var cc = new KillingCompiler(f.Root, CompilerDiscovery.FindExecutable("gcc")!, KillStyle.Direct, signal: 15) { KillsLeft = 100 };
+
+        var e = Assert.Throws<JitBuildInterruptedException>(() =>
+            new JitCompiler(new JitCompilerOptions { InterruptedCompileRetries = retries }).Jit(Valued(f, "retries", cc.Path)));
+
+        Assert.Contains($"{Path.GetFileName(cc.Path)} terminated by signal 15 (SIGTERM), stopped from outside", e.Message, StringComparison.Ordinal);
+        Assert.Equal(retries + 1, e.Attempts);
+        Assert.Equal(retries + 1, cc.Compiles);
+        AssertNothingRecorded(f);
+    }
+
+    [Fact]
+    public void Another_process_honours_the_retry_variable_and_an_interrupted_compile_does_not_fail_the_next_process()
+    {
+        using var f = new JitFixture();
+        var cc = new KillingCompiler(f.Root, CompilerDiscovery.FindExecutable("gcc")!, KillStyle.Subprocess) { KillsLeft = 2 };
+        string[] args = ["--cache", f.Cache, "--signature", "killed-in-host", "--compiler", cc.Path, "--value", "4"];
+
+        var first = JitFixture.RunHost(new Dictionary<string, string> { ["KILN_JIT_COMPILE_RETRIES"] = "0" }, args);
+        var second = JitFixture.RunHost(args);
+
+        Assert.Equal("JitBuildInterruptedException", first.GetProperty("error").GetString());
+        Assert.Contains("(1 attempt)", first.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.True(second.GetProperty("ok").GetBoolean(), second.ToString());
+        Assert.Equal(4, second.GetProperty("value").GetInt32());
+        Assert.Equal(3, cc.Compiles); // 1 in the first process; killed once more, then built, in the second
+    }
+
+    [Fact]
+    public void A_compiler_that_fails_without_a_word_names_its_exit_status_and_command_and_is_not_recorded()
+    {
+        using var f = new JitFixture();
+        var gcc = CompilerDiscovery.FindExecutable("gcc")!;
+        var silent = f.Write("silent-gcc", $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) exit 3;; esac\nexec '{gcc}' \"$@\"\n");
+        File.SetUnixFileMode(silent, (UnixFileMode)0b111_101_101);
+        var generated = 0;
+
+        var e = Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Valued(f, "silent", silent, () => generated++)));
+
+        Assert.Contains($"JIT compilation of 'silent' failed: the compiler exited with status 3 and printed nothing (command: {silent} ", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed: ;", e.Message, StringComparison.Ordinal);
+        Assert.Contains("not recorded", e.Message, StringComparison.Ordinal);
+        Assert.Equal(3, e.ExitCode);
+        Assert.True(File.Exists(Path.Combine(e.FailureDirectory, "recompile.sh")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(f.Cache, "failures"), "*.txt"));
+        Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Valued(f, "silent", silent, () => generated++)));
+        Assert.Equal(2, generated); // compiled again, not failed fast
+    }
+
+    [Fact]
+    public void A_failure_record_of_a_killed_compiler_left_by_an_older_version_is_ignored()
+    {
+        using var f = new JitFixture();
+        Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Broken(f, "old-record")));
+        var path = Directory.GetFiles(Path.Combine(f.Cache, "failures"), "*.txt").Single();
+        var record = FailureRecord.TryRead(path)!;
+        File.WriteAllText(path, new FailureRecord
+        {
+            Signature = record.Signature, Command = record.Command, FailureDirectory = record.FailureDirectory,
+            OutputTail = "gcc: fatal error: Killed signal terminated program cc1\ncompilation terminated.",
+        }.Format());
+
+        var library = new JitCompiler().Jit(new JitRequest { Signature = "old-record", CacheDirectory = f.Cache, Generate = s => JitFixture.ValueCode(s, 6) });
+
+        Assert.Equal(6, JitFixture.CallValue(library));
+        Assert.False(File.Exists(path)); // replaced by the successful build's outcome
     }
 }
