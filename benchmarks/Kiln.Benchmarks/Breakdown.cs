@@ -53,7 +53,7 @@ public static class Breakdown
             foreach (var t in tools)
                 ids[t] = t.Start().InstanceId;
 
-            Step("whole Start() (no redo)", context, (c, t) => ToolRun.Start(c, t, false));
+            Step("whole Start() (no redo)", context, (c, t) => ToolRun.Start(c, t, false, "", 0));
             Step("ToolDescriptor.For + Validate", context, (c, t) => ToolDescriptor.For(t.GetType()).Validate(t));
             Step("ToolDefinitions.IdentityOf (uncached)", context, (c, t) => ToolDefinitions.IdentityOf(t.GetType(), run.DefinitionDigests));
             Step("identity from the run's cache", context, (c, t) => run.Identities.TryGetValue(t.GetType(), out _));

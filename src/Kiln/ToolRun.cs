@@ -20,13 +20,13 @@ internal static class ToolRun
     /// Starts <paramref name="tool"/>. The work is done by the non-generic <see cref="StartCore"/>: a generic method
     /// instantiated over a build script's tool types cannot be precompiled (ReadyToRun), and this one is large.
     /// </summary>
-    public static StartedRun<T> Start<T>(Context context, T tool, bool forceRedo) where T : Tool<T>
+    public static StartedRun<T> Start<T>(Context context, T tool, bool forceRedo, string startFile, int startLine) where T : Tool<T>
     {
-        var (completion, reason, instanceId) = StartCore(context, tool, forceRedo);
+        var (completion, reason, instanceId) = StartCore(context, tool, forceRedo, startFile, startLine);
         return new StartedRun<T>(completion, reason, instanceId);
     }
 
-    private static (Task<Tool> Completion, RedoReason? Reason, long InstanceId) StartCore(Context context, Tool tool, bool forceRedo)
+    private static (Task<Tool> Completion, RedoReason? Reason, long InstanceId) StartCore(Context context, Tool tool, bool forceRedo, string startFile, int startLine)
     {
         Context.CheckNotInRedo("a tool instance cannot be started in a redo");
         var run = context.Run;
@@ -215,6 +215,7 @@ internal static class ToolRun
             }
             catch (Exception e)
             {
+                FailedRedo.Attach(e, tool.ToString(), startFile, startLine);
                 completion.SetException(e);
                 throw;
             }

@@ -13,10 +13,15 @@ public static class ToolStart
     /// <param name="tool">The tool instance.</param>
     /// <param name="forceRedo">Redo even when nothing changed.</param>
     /// <exception cref="ContextException">No context is active, or called in a redo.</exception>
+    /// <param name="callerFilePath">Set by the compiler: the file of the call (named when the redo fails).</param>
+    /// <param name="callerLineNumber">Set by the compiler: the line of the call.</param>
+    /// <exception cref="ContextException">No context is active, or called in a redo.</exception>
     /// <exception cref="DependencyException">The instance's dependencies are invalid.</exception>
-    public static StartedRun<T> Start<T>(this T tool, bool forceRedo = false) where T : Tool<T>
+    public static StartedRun<T> Start<T>(this T tool, bool forceRedo = false,
+        [System.Runtime.CompilerServices.CallerFilePath] string callerFilePath = "",
+        [System.Runtime.CompilerServices.CallerLineNumber] int callerLineNumber = 0) where T : Tool<T>
     {
         ArgumentNullException.ThrowIfNull(tool);
-        return ToolRun.Start(Context.Active, tool, forceRedo);
+        return ToolRun.Start(Context.Active, tool, forceRedo, callerFilePath, callerLineNumber);
     }
 }

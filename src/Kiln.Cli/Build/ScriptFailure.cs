@@ -18,6 +18,11 @@ internal static class ScriptFailure
         if (exception is not KilnException)
             text.Append(exception.GetType().Name).Append(": ");
         text.Append(exception.Message.TrimEnd());
+        if (Kiln.FailedRedo.TryGet(exception, out var tool, out var startFile, out var startLine))
+        {
+            var where = startLine <= 0 ? "" : $", started at {(string.Equals(startFile, scriptPath, StringComparison.Ordinal) ? displayName : Path.GetFileName(startFile))}:{startLine}";
+            text.Append("\n  | in the redo of ").Append(tool).Append(where);
+        }
         var frames = new StackTrace(exception, fNeedFileInfo: true).GetFrames()
             .Where(f => string.Equals(f.GetFileName(), scriptPath, StringComparison.Ordinal) && f.GetFileLineNumber() > 0)
             .Select(f => $"{displayName}:{f.GetFileLineNumber()}")

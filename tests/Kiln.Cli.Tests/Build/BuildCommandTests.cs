@@ -368,4 +368,32 @@ public sealed class BuildCommandTests : IDisposable
         var rebuilt = KilnProcess.Run(_root, "build");
         Assert.Contains("I run: 1 redo(s), 0 up to date", rebuilt.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_failed_redo_names_its_tool_instance_and_the_line_of_its_start()
+    {
+        Write("build.cs",
+            """
+            using Kiln;
+            using Kiln.Paths;
+            using Kiln.Tools;
+            using (new Context())
+            {
+                var unrelated = 1;
+                new Fail { Output = "build/x" }.Start();
+                unrelated++;
+            }
+
+            sealed class Fail : Tool<Fail>
+            {
+                [Output.RegularFile] public required TreePath Output { get; init; }
+                protected override Task<bool> RedoAsync(Fail result, RedoContext context) => throw new InvalidOperationException("boom");
+            }
+            """);
+
+        var r = KilnProcess.Run(_root, "build");
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("error: InvalidOperationException: boom\n  | in the redo of Fail(Output='build/x'), started at build.cs:7\n", r.Error, StringComparison.Ordinal);
+    }
 }
