@@ -134,7 +134,7 @@ public sealed class ToolDefinitionScenarioTests : IDisposable
             Type Build(string place, string version, string comment)
             {
                 var file = Path.Combine(elsewhere, place, "src", "WriterTool.cs");
-                var text = $"[assembly: System.Reflection.AssemblyVersion(\"{version}\")]\n// {comment}\n" + Source;
+                var text = Source.Replace("namespace Compiled;", $"[assembly: System.Reflection.AssemblyVersion(\"{version}\")]\nnamespace Compiled;", StringComparison.Ordinal) + $"// {comment}\n";
                 Directory.CreateDirectory(Path.GetDirectoryName(file)!);
                 File.WriteAllText(file, text);
                 return Compile([(file, text)], Path.Combine(elsewhere, place, "bin-" + version), "WriterLibrary", isolated: true).GetType("Compiled.WriterTool")!;

@@ -23,7 +23,7 @@ namespace Kiln.Store;
 /// Run(run_id INTEGER PRIMARY KEY, start_ns INTEGER, -- start: ns since the Unix epoch, UTC
 ///     duration_ns INTEGER, instance_count INTEGER, redo_count INTEGER)   -- NULL while running or failed
 /// ToolInst(tool_inst_id INTEGER PRIMARY KEY,
-///     tool_key TEXT,                 -- definition file ':' line (ToolIdentity.Key) + '|' + platform id
+///     tool_key TEXT,                 -- ToolIdentity.Key (decision 0005) + '|' + platform id
 ///     fingerprint BLOB,              -- SHA-256 of explicit dependencies and execution parameters
 ///     dependency_fingerprint BLOB,   -- SHA-256 of explicit dependencies only
 ///     UNIQUE(tool_key, fingerprint))
