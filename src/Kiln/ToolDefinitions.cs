@@ -52,20 +52,15 @@ internal static class ToolDefinitions
             definition ?? type.Assembly.GetName().Name ?? "", hash.GetHashAndReset());
     }
 
-    /// <summary>Whether <paramref name="type"/> is a library tool (not defined in the working tree at <paramref name="rootNative"/>).</summary>
-    public static bool IsLibraryTool(Type type, string rootNative)
-    {
-        var (file, _) = Locations.GetOrAdd(type, Locate);
-        return !(type.Assembly == EntryAssembly || (file is not null && IsInside(file, rootNative)));
-    }
-
+    /// <summary>The key, the definition (for messages), and the digest (with its key in the run's cache) of one class.</summary>
     private static (string Key, string Definition, string DigestKey, Func<byte[]> Digest) DefinitionOf(Type type, string rootNative)
     {
         var assembly = type.Assembly.GetName();
         var name = assembly.Name ?? "";
         var typeName = type.FullName ?? type.Name;
         var (file, line) = Locations.GetOrAdd(type, Locate);
-        if (IsLibraryTool(type, rootNative))
+        var inWorkingTree = type.Assembly == EntryAssembly || (file is not null && IsInside(file, rootNative));
+        if (!inWorkingTree)
         {
             var library = ToolIdentity.LibraryDefinition(name, assembly.Version);
             return (ToolIdentity.LibraryKey(name, typeName), library, "assembly:" + library, () => SHA256.HashData(Encoding.UTF8.GetBytes(library)));
