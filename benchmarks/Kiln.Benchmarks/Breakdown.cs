@@ -49,19 +49,19 @@ public static class Breakdown
             var log = run.Configuration.Log;
             var levels = run.Configuration.Levels;
             var ids = new Dictionary<CopyTool, long>();
-            var toolKey = ToolDefinitions.IdentityOf(typeof(CopyTool), run.DefinitionDigests).Key + "|x";
+            var toolKey = ToolDefinitions.IdentityOf(typeof(CopyTool), run.Tree.RootNative, run.DefinitionDigests).Key + "|x";
             foreach (var t in tools)
                 ids[t] = t.Start().InstanceId;
 
             Step("whole Start() (no redo)", context, (c, t) => ToolRun.Start(c, t, false, "", 0));
             Step("ToolDescriptor.For + Validate", context, (c, t) => ToolDescriptor.For(t.GetType()).Validate(t));
-            Step("ToolDefinitions.IdentityOf (uncached)", context, (c, t) => ToolDefinitions.IdentityOf(t.GetType(), run.DefinitionDigests));
+            Step("ToolDefinitions.IdentityOf (uncached)", context, (c, t) => ToolDefinitions.IdentityOf(t.GetType(), run.Tree.RootNative, run.DefinitionDigests));
             Step("identity from the run's cache", context, (c, t) => run.Identities.TryGetValue(t.GetType(), out _));
             Step("Fingerprint (all)", context, (c, t) => descriptor.Fingerprint(t));
             Step("Fingerprint (dependencies only)", context, (c, t) => descriptor.Fingerprint(t, dependenciesOnly: true));
             Step("Fingerprints (both from one encoding)", context, (c, t) => descriptor.Fingerprints(t));
             var fp = tools.ToDictionary(t => t, t => (descriptor.Fingerprint(t), descriptor.Fingerprint(t, true)));
-            var realKey = ToolDefinitions.IdentityOf(typeof(CopyTool), run.DefinitionDigests).Key;
+            var realKey = ToolDefinitions.IdentityOf(typeof(CopyTool), run.Tree.RootNative, run.DefinitionDigests).Key;
             Step("RunDatabase.GetOrRegisterInstance (SELECT)", context, (c, t) => run.Database.GetOrRegisterInstance(
                 realKey + "|" + PlatformId(), fp[t].Item1, fp[t].Item2));
             var keyOfRun = run.Identities[typeof(CopyTool)].ToolKey;
@@ -87,7 +87,7 @@ public static class Breakdown
             var observations = tools.ToDictionary(t => t, t => new Observation(false,
                 [new ObservedOutput(t.ObjectFile, run.FileSystem.Lstat(ManagedPaths.Native(t.ObjectFile, root)), FileKind.RegularFile)],
                 [new ObservedInput(t.SourceFile, Store.RunDatabase.EncodePath(t.SourceFile), true, run.FileSystem.Lstat(ManagedPaths.Native(t.SourceFile, root)))],
-                [], [], [], ToolDefinitions.IdentityOf(typeof(CopyTool), run.DefinitionDigests).DefinitionDigest, "", false));
+                [], [], [], ToolDefinitions.IdentityOf(typeof(CopyTool), run.Tree.RootNative, run.DefinitionDigests).DefinitionDigest, "", false));
             Step("RedoRules.Decide", context, (c, t) =>
             {
                 if (RedoRules.Decide(observations[t], traces[t]).IsNeeded)

@@ -11,6 +11,8 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
 {
     private readonly RunState _run = context.Run;
     private readonly HashSet<TreePath> _replaced = [];
+    private readonly HashSet<RunningHelper> _running = [];
+    private long _helpersStarted;
 
     /// <summary>Explicit outputs this redo replaced with <see cref="ReplaceOutput"/> (others were kept).</summary>
     public IReadOnlyCollection<TreePath> Replaced => _replaced;
@@ -27,6 +29,54 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
     {
         ArgumentNullException.ThrowIfNull(path);
         return path.IsAbsolute ? path.AsString() : ManagedPaths.Native(path, RootPath);
+    }
+
+    /// <summary>
+    /// Runs the tool's redo on <paramref name="result"/>. Helpers it left running (a helper's task not awaited) are killed
+    /// and waited for when it ends, and then the redo fails: no helper outlives its redo, to write into outputs already
+    /// checked, or on after kiln has exited. (dlb's helpers are coroutines: one not awaited never runs.)
+    /// </summary>
+    public async Task<bool> RedoAsync(Tool result)
+    {
+        IReadOnlyList<string> orphans;
+        bool requestRedo;
+        try
+        {
+            requestRedo = await tool.InvokeRedoAsync(result, this).ConfigureAwait(false);
+        }
+        finally
+        {
+            orphans = await StopRunningHelpersAsync().ConfigureAwait(false);
+        }
+        if (orphans.Count > 0)
+        {
+            throw new RedoException(
+                $"redo returned before its {(orphans.Count == 1 ? "helper" : "helpers")} finished: {string.Join(", ", orphans.Select(TreePath.Quote))}\n" +
+                "  | reason: the task of 'context.RunHelperAsync(…)' was not awaited; the helper was killed\n" +
+                "  | await every helper in RedoAsync (the C# compiler warns of each one not awaited: CS4014)");
+        }
+        return requestRedo;
+    }
+
+    /// <summary>Cancels (kills) the helpers still running and waits until they have exited; returns their names in start order.</summary>
+    private async Task<IReadOnlyList<string>> StopRunningHelpersAsync()
+    {
+        RunningHelper[] running;
+        lock (_running)
+            running = [.. _running.OrderBy(r => r.Order)];
+        foreach (var helper in running)
+        {
+            try
+            {
+                helper.Stop.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // It exited between the snapshot and here.
+            }
+        }
+        await Task.WhenAll(running.Select(r => r.Exited.Task)).ConfigureAwait(false);
+        return [.. running.Select(r => r.Helper)];
     }
 
     public override async Task<int> RunHelperAsync(string helper, IEnumerable<object> arguments, HelperOptions? options = null, CancellationToken cancellationToken = default) =>
@@ -62,13 +112,23 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             CaptureStandardError: true,
             InheritUncaptured: options.InheritOutput);
         ProcessResult result;
+        var running = new RunningHelper(helper, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), Interlocked.Increment(ref _helpersStarted));
+        lock (_running)
+            _running.Add(running);
         try
         {
-            result = await _run.ProcessRunner.RunAsync(start, cancellationToken).ConfigureAwait(false);
+            result = await _run.ProcessRunner.RunAsync(start, running.Stop.Token).ConfigureAwait(false);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
             throw new HelperExecutionException(helper, commandLine, -1, e.Message);
+        }
+        finally
+        {
+            lock (_running)
+                _running.Remove(running);
+            running.Stop.Dispose();
+            running.Exited.SetResult();
         }
         if (!capture && options.InheritOutput && result.StandardError.Length > 0)
             Log.WriteVerbatim(result.StandardError);
@@ -181,6 +241,18 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
         _replaced.Add(managedPath);
         Log.Inform($"replaced non-regular file: {managedPath}", levels.OutputFilesystemObjectReplacement);
         return true;
+    }
+
+    /// <summary>A helper process started by this redo and not yet exited; <see cref="Stop"/> kills it.</summary>
+    private sealed class RunningHelper(string helper, CancellationTokenSource stop, long order)
+    {
+        public string Helper { get; } = helper;
+
+        public CancellationTokenSource Stop { get; } = stop;
+
+        public TaskCompletionSource Exited { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public long Order { get; } = order;
     }
 
     private sealed class EngineTemporary(TreePath path, string native, IFileSystem fs) : TemporaryPath

@@ -13,8 +13,11 @@ namespace Kiln;
 /// </summary>
 internal static class ToolRun
 {
+    // Part of every tool key: a new Kiln version redoes every instance once, as dlb does; a new .NET feature release
+    // (major.minor) too, but not a servicing (patch) update of the runtime, which changes no behaviour a tool relies on
+    // (ninja would redo for neither). Decision 0005.
     private static readonly string PlatformId =
-        $"kiln {typeof(ToolRun).Assembly.GetName().Version} on .NET {Environment.Version}";
+        $"kiln {typeof(ToolRun).Assembly.GetName().Version} on .NET {Environment.Version.Major}.{Environment.Version.Minor}";
 
     /// <summary>
     /// Starts <paramref name="tool"/>. The work is done by the non-generic <see cref="StartCore"/>: a generic method
@@ -42,7 +45,7 @@ internal static class ToolRun
             throw new DependencyException(problem);
         var (identity, toolKey) = run.Identities.GetOrAdd(tool.GetType(), static (type, state) =>
         {
-            var found = ToolDefinitions.IdentityOf(type, state.DefinitionDigests);
+            var found = ToolDefinitions.IdentityOf(type, state.Tree.RootNative, state.DefinitionDigests);
             return (found, found.Key + "|" + PlatformId);
         }, run);
         var (fingerprint, dependencyFingerprint) = descriptor.Fingerprints(tool);
@@ -171,7 +174,7 @@ internal static class ToolRun
             undecodable,
             envDigest,
             identity.DefinitionDigest,
-            identity.DefinitionFile,
+            identity.Definition,
             trace is null && run.Database.HasSiblingWithOtherParameters(toolKey, dependencyFingerprint, instanceId));
         var decision = RedoRules.Decide(observation, trace);
         if (!decision.IsNeeded)
@@ -282,7 +285,7 @@ internal static class ToolRun
         log.Inform($"start redo for tool instance {instanceId}", levels.RedoStart, withTime: true);
         run.Database.ClaimOutputs(instanceId, outputs.Select(o => o.Path));
         var redoContext = new EngineRedoContext(context, descriptor, tool);
-        var requestRedo = await tool.InvokeRedoAsync(result, redoContext).ConfigureAwait(false);
+        var requestRedo = await redoContext.RedoAsync(result).ConfigureAwait(false);
 
         using var cluster = log.Cluster($"memorize successful redo for tool instance {instanceId}", levels.RedoAftermath, isProgress: true, withTime: true);
         try
@@ -305,7 +308,7 @@ internal static class ToolRun
                     TreePath? managed;
                     try
                     {
-                        managed = ManagedPaths.ToManaged(path, root, fs);
+                        managed = ManagedPaths.ToManaged(path, root, fs, managementTreeIsOutside: role.IsInput);
                     }
                     catch (WorkingTreePathException e)
                     {

@@ -321,6 +321,27 @@ public sealed class ContextScenarioTests : IDisposable
             output);
     }
 
+    // Issue 13 item 5: dlb's _show_summary divides the sum of the previous k durations by k + 1 (dlb-spec §7); Kiln's
+    // mean is sum / k (docs/dlb-mapping.md). Runs of 2 s and 4 s, then one of 3 s: 100 % of 3 s (dlb: 150 % of 2 s).
+    [Fact]
+    public void The_run_summary_compares_with_the_mean_of_the_previous_runs_not_with_dlbs_sum_over_one_more()
+    {
+        _tree.Write("src/a.cpp", "a");
+        var clock = new SettableClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var configuration = new Configuration { Log = _tree.Configuration.Log, Time = clock, LatestRunSummaryMaxCount = 2 };
+        foreach (var seconds in new[] { 2, 4, 3 })
+        {
+            _tree.TakeOutput();
+            using (_tree.Enter(configuration))
+            {
+                new ATool { SourceFile = "src/a.cpp", ObjectFile = "a.o" }.Start();
+                clock.Seconds += seconds;
+            }
+            clock.Now += TimeSpan.FromSeconds(10);
+        }
+        Assert.Contains("I duration compared to mean duration of previous 2 successful runs: 100.0% of 3.000000 seconds \n", _tree.TakeOutput(), StringComparison.Ordinal);
+    }
+
     private static void AssertMatches(string pattern, string text) =>
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(text, pattern), $"pattern:\n{pattern}\ntext:\n{text}");
 
@@ -330,6 +351,20 @@ public sealed class ContextScenarioTests : IDisposable
         public DateTimeOffset Now { get; set; } = now;
 
         public override DateTimeOffset GetUtcNow() => Now;
+    }
+
+    /// <summary>A clock whose wall time and monotonic time (in seconds) are set by the test.</summary>
+    private sealed class SettableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public long Seconds { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => Now;
+
+        public override long TimestampFrequency => 1;
+
+        public override long GetTimestamp() => Seconds;
     }
 
     /// <summary>A clock whose monotonic time advances by one second per reading.</summary>

@@ -376,7 +376,7 @@ public sealed class RedoScenarioTests : IDisposable
         string file;
         using (var context = _tree.Enter())
         {
-            file = ToolDefinitions.IdentityOf(typeof(ATool), new()).DefinitionFile;
+            file = ToolDefinitions.IdentityOf(typeof(ATool), context.RootPath, new()).Definition;
             Assert.EndsWith("/SampleTools.cs", file);
             context.Run.DefinitionDigests[file] = new byte[32];
             Assert.Equal($"redo necessary because tool definition has changed: '{file}'", Compile().Start().Reason?.ToString());
@@ -549,6 +549,85 @@ public sealed class RedoScenarioTests : IDisposable
                 new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
         });
         Assert.Equal("redo did not create explicit output dependency 'ObjectFile': 'a.o'\n  | reason: does not exist", e.Message);
+    }
+
+    // Issue 13 item 5: dlb ignores an absolute path into the management tree among the inputs a redo reports (as it
+    // ignores one outside the working tree); a ported tool may report what its helper read in '.kiln/t/'. A relative
+    // one is still the script's mistake.
+    [Fact]
+    public void An_absolute_path_into_the_management_tree_reported_as_a_non_explicit_input_is_ignored()
+    {
+        var reported = new ReportingTool { Reported = [_tree.PathOf(".kiln/t/x.h"), _tree.PathOf(".kiln")], ObjectFile = "a.o" };
+        using (_tree.Enter())
+            Assert.True(reported.Start());
+        using (_tree.Enter())
+            Assert.False(reported.Start());
+
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ReportingTool { Reported = [".kiln/t/x.h"], ObjectFile = "b.o" }.Start();
+        });
+        Assert.Equal(
+            "non-explicit dependency 'IncludedFiles' contains a path that is not a managed tree path: '.kiln/t/x.h'\n" +
+            "  | reason: path in non-permitted part of the working tree: '.kiln/t/x.h'",
+            e.Message);
+    }
+
+    // Issue 13 item 5: a helper whose task the redo did not await used to run on after the redo had returned (and after
+    // kiln had exited), writing outputs already checked. It is killed when its redo ends, and the redo fails naming it.
+    [Fact]
+    public void A_redo_that_returns_before_its_helper_finished_fails_and_the_helper_is_killed()
+    {
+        var pidFile = _tree.PathOf("helper.pid");
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            _ = StartSleepingHelper(c, pidFile);
+            await WaitForPidAsync(pidFile);
+            await File.WriteAllTextAsync(c.NativePathOf(t.ObjectFile), "o");
+            return false;
+        });
+        var e = Assert.Throws<RedoException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
+        });
+        Assert.Equal(
+            "redo returned before its helper finished: 'sh'\n" +
+            "  | reason: the task of 'context.RunHelperAsync(…)' was not awaited; the helper was killed\n" +
+            "  | await every helper in RedoAsync (the C# compiler warns of each one not awaited: CS4014)",
+            e.Message);
+        Assert.False(Directory.Exists("/proc/" + File.ReadAllText(pidFile).Trim()), "the helper still runs");
+    }
+
+    [Fact]
+    public void A_failed_redo_kills_the_helpers_it_left_running_and_keeps_its_own_error()
+    {
+        var pidFile = _tree.PathOf("helper.pid");
+        var script = ScriptedTool.Register(async (t, c) =>
+        {
+            _ = StartSleepingHelper(c, pidFile);
+            await WaitForPidAsync(pidFile);
+            throw new InvalidOperationException("compiler crashed");
+        });
+        var e = Assert.Throws<InvalidOperationException>(() =>
+        {
+            using (_tree.Enter())
+                new ScriptedTool { Script = script, ObjectFile = "a.o" }.Start();
+        });
+        Assert.Equal("compiler crashed", e.Message);
+        Assert.False(Directory.Exists("/proc/" + File.ReadAllText(pidFile).Trim()), "the helper still runs");
+    }
+
+    /// <summary>Starts <c>sh</c>, which writes its process id to <paramref name="pidFile"/> and becomes <c>sleep 60</c> (same process).</summary>
+    private static Task<int> StartSleepingHelper(Kiln.Tools.RedoContext context, string pidFile) =>
+        context.RunHelperAsync("sh", ["-c", "echo $$ > \"$0.tmp\" && mv \"$0.tmp\" \"$0\" && exec sleep 60", pidFile],
+            new Kiln.Tools.HelperOptions { ForcedEnvironment = new Dictionary<string, string> { ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin" } });
+
+    private static async Task WaitForPidAsync(string pidFile)
+    {
+        while (!File.Exists(pidFile))
+            await Task.Delay(10, TestContext.Current.CancellationToken);
     }
 
     // dlb's temporary(): unique names a, b, … under the management tree, removed with their content.

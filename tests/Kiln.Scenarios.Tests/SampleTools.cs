@@ -199,3 +199,18 @@ public sealed class ParameterTool : Tool<ParameterTool>
 
     protected override Task<bool> RedoAsync(ParameterTool result, RedoContext context) => Task.FromResult(false);
 }
+
+/// <summary>A tool whose redo reports <see cref="Reported"/> as its non-explicit inputs, as a helper's list of what it read.</summary>
+public sealed class ReportingTool : Tool<ReportingTool>
+{
+    [ExecutionParameter] public required IReadOnlyList<string> Reported { get; init; }
+    [Output.RegularFile] public required TreePath ObjectFile { get; init; }
+    [Input.RegularFile(Explicit = false)] public IReadOnlyList<TreePath>? IncludedFiles { get; set; }
+
+    protected override Task<bool> RedoAsync(ReportingTool result, RedoContext context)
+    {
+        File.WriteAllText(context.NativePathOf(ObjectFile), "o");
+        result.IncludedFiles = [.. Reported.Select(p => TreePath.Parse(p))];
+        return Task.FromResult(false);
+    }
+}

@@ -102,13 +102,16 @@ internal static class BuildCommand
         var assemblyPath = CachedAssemblyPath(root, scriptPath, source, references);
         if (!File.Exists(assemblyPath))
         {
-            var errors = ScriptCompiler.Compile(scriptPath, script, source, references, assemblyPath);
+            var (errors, warnings) = ScriptCompiler.Compile(scriptPath, script, source, references, assemblyPath);
             if (errors.Count > 0)
             {
                 foreach (var line in errors)
                     error.WriteLine(line);
                 return 1;
             }
+            // Only with a script that compiled: a failed compile shows its errors alone (the warnings follow once it compiles).
+            foreach (var line in warnings)
+                error.WriteLine(line);
             ScriptCachePruning.Prune(assemblyPath, TimeProvider.System);
         }
 

@@ -24,8 +24,17 @@ internal static class ScriptCompiler
         "global using global::System.Linq;\nglobal using global::System.Net.Http;\nglobal using global::System.Threading;\n" +
         "global using global::System.Threading.Tasks;\n";
 
-    /// <summary>Compiles <paramref name="scriptPath"/> into <paramref name="outputPath"/>; returns the error lines (empty on success).</summary>
-    public static IReadOnlyList<string> Compile(string scriptPath, string displayName, string source, ScriptReferences references, string outputPath)
+    /// <summary>
+    /// Compiles <paramref name="scriptPath"/> into <paramref name="outputPath"/>; returns the error lines (empty on success)
+    /// and the warning lines (<c>build.cs(12,9): warning CS4014: …</c>), which kiln prints after a successful compile only, so
+    /// once per script text: a cached script is not compiled again.
+    /// </summary>
+    /// <remarks>
+    /// Warnings are shown as <c>dotnet run</c> shows them, and for one more reason: a redo that does not await a
+    /// helper (CS4014) returns before the helper has written its outputs. dlb warns of a helper coroutine never
+    /// awaited when the run ends; Kiln's compiler sees it before the script runs.
+    /// </remarks>
+    public static (IReadOnlyList<string> Errors, IReadOnlyList<string> Warnings) Compile(string scriptPath, string displayName, string source, ScriptReferences references, string outputPath)
     {
         var parseOptions = new CSharpParseOptions(LanguageVersion.Preview);
         var text = SourceText.From(BlankDirectives(source), Encoding.UTF8);
@@ -59,8 +68,13 @@ internal static class ScriptCompiler
             // A full disk or a '.kiln/scripts/' that is not writable: one error, and no half-written assembly left
             // (the cache holds only complete ones, moved into place by rename).
             TryDelete(temporary);
-            return [ScriptCacheFailure(outputPath, e)];
+            return ([ScriptCacheFailure(outputPath, e)], []);
         }
+        var warnings = result.Diagnostics
+            .Where(d => d.Severity == DiagnosticSeverity.Warning && !d.IsSuppressed)
+            .OrderBy(d => d.Location.SourceSpan.Start)
+            .Select(d => Format(d, displayName))
+            .ToList();
         var errors = result.Diagnostics
             .Where(d => d.Severity == DiagnosticSeverity.Error)
             .OrderBy(d => d.Location.SourceSpan.Start)
@@ -69,7 +83,7 @@ internal static class ScriptCompiler
         if (!result.Success)
         {
             File.Delete(temporary);
-            return errors.Count > 0 ? errors : ["error: compilation failed"];
+            return (errors.Count > 0 ? errors : ["error: compilation failed"], warnings);
         }
         try
         {
@@ -80,9 +94,9 @@ internal static class ScriptCompiler
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             TryDelete(temporary);
-            return [ScriptCacheFailure(outputPath, e)];
+            return ([ScriptCacheFailure(outputPath, e)], warnings);
         }
-        return [];
+        return ([], warnings);
     }
 
     private static string ScriptCacheFailure(string outputPath, Exception e) =>
@@ -101,14 +115,19 @@ internal static class ScriptCompiler
         }
     }
 
-    /// <summary><c>build.cs(12,5): error CS0103: …</c>, as compilers print it.</summary>
+    /// <summary>
+    /// <c>build.cs(12,5): error CS0103: …</c> or <c>build.cs(6,5): warning CS4014: …</c>, one line each, as the C# compiler
+    /// prints them (and <c>dotnet run</c> shows them).
+    /// </summary>
     private static string Format(Diagnostic d, string displayName)
     {
+        var severity = d.Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        var message = d.GetMessage(System.Globalization.CultureInfo.InvariantCulture);
         if (!d.Location.IsInSource)
-            return $"error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+            return $"{severity} {d.Id}: {message}";
         var span = d.Location.GetLineSpan();
         var file = span.Path.EndsWith("kiln-implicit-usings.cs", StringComparison.Ordinal) ? "<implicit usings>" : displayName;
-        return $"{file}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+        return $"{file}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): {severity} {d.Id}: {message}";
     }
 
     /// <summary>Blanks <c>#!</c> and <c>#:</c> lines, keeping line numbers.</summary>

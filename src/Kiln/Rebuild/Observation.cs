@@ -10,7 +10,7 @@ namespace Kiln.Rebuild;
 /// <param name="UndecodablePaths">Encoded paths of the trace that are not valid managed-tree paths.</param>
 /// <param name="EnvironmentDigest">Digest of the environment-variable values now.</param>
 /// <param name="DefinitionDigest">Digest of the tool's definition now.</param>
-/// <param name="DefinitionFile">The definition's source file, for the message.</param>
+/// <param name="DefinitionFile">The definition's source file (or library and version), for the message.</param>
 /// <param name="HasSiblingWithOtherParameters">Whether the same tool with the same explicit dependencies but other execution parameters has a known redo.</param>
 internal sealed record Observation(
     bool Forced,

@@ -24,7 +24,7 @@ namespace Kiln.Store;
 ///     duration_ns INTEGER, instance_count INTEGER, redo_count INTEGER,   -- NULL while running or failed
 ///     started_instances BLOB)        -- latest successful run only: its tool_inst_ids, sorted, 8 bytes little-endian each
 /// ToolInst(tool_inst_id INTEGER PRIMARY KEY,
-///     tool_key TEXT,                 -- definition file ':' line (ToolIdentity.Key) + '|' + platform id
+///     tool_key TEXT,                 -- ToolIdentity.Key (decision 0005) + '|' + platform id
 ///     fingerprint BLOB,              -- SHA-256 of explicit dependencies and execution parameters
 ///     dependency_fingerprint BLOB,   -- SHA-256 of explicit dependencies only
 ///     UNIQUE(tool_key, fingerprint))

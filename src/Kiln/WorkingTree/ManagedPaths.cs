@@ -12,9 +12,15 @@ internal static class ManagedPaths
     /// <summary>
     /// The managed-tree path of <paramref name="path"/>, or null for an absolute path outside the working tree.
     /// </summary>
+    /// <param name="path">A path given by a build script or a redo.</param>
+    /// <param name="rootNative">The working tree's root.</param>
+    /// <param name="fs">Tells symbolic links from directories when collapsing <c>..</c>.</param>
+    /// <param name="allowTemporary">A path under <c>.kiln/t/</c> is accepted.</param>
+    /// <param name="managementTreeIsOutside">An absolute path into <c>.kiln/</c> is null, as one outside the working tree, rather than an
+    /// error: a discovered input there is ignored, as dlb does (a ported tool may report what its helper read in <c>.kiln/t/</c>).</param>
     /// <exception cref="WorkingTreePathException">An upwards path, a path through a symbolic link that cannot be collapsed, a path into <c>.kiln/</c>,
     /// or a path too long for the operating system.</exception>
-    public static TreePath? ToManaged(TreePath path, string rootNative, IFileSystem fs, bool allowTemporary = false)
+    public static TreePath? ToManaged(TreePath path, string rootNative, IFileSystem fs, bool allowTemporary = false, bool managementTreeIsOutside = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(rootNative);
@@ -36,7 +42,11 @@ internal static class ManagedPaths
         {
             var isTemporary = relative.Parts.Count > 2 && relative.Parts[1] == "t";
             if (!(allowTemporary && isTemporary))
+            {
+                if (managementTreeIsOutside && path.IsAbsolute)
+                    return null;
                 throw new WorkingTreePathException($"path in non-permitted part of the working tree: {path}");
+            }
         }
         return relative;
     }

@@ -98,6 +98,25 @@ public sealed class BuildCommandTests : IDisposable
         Assert.False(File.Exists(Path.Combine(_root, ".kiln", "last-arguments.json")));
     }
 
+    // Issue 13 item 5: a helper not awaited in a redo (CS4014) is a bug the compiler sees; its warnings are shown once
+    // per compile, compactly, and not again while the compiled script is taken from the cache.
+    [Fact]
+    public void The_compiler_warnings_of_a_script_are_printed_once_when_it_is_compiled()
+    {
+        Write("build.cs", "Console.Write(\"x\");\nawait Forget();\nstatic async Task Later() => await Task.Yield();\nstatic async Task Forget()\n{\n    Later();\n    await Task.Yield();\n}\n");
+        var first = KilnProcess.Run(_root, "build");
+        Assert.Equal(0, first.ExitCode);
+        Assert.Equal("x", first.Output);
+        Assert.StartsWith(
+            "build.cs(6,5): warning CS4014: Because this call is not awaited, execution of the current method continues before the call is completed.",
+            first.Error);
+        Assert.Single(first.Error.Split('\n'), l => l.Contains("warning", StringComparison.Ordinal));
+
+        var second = KilnProcess.Run(_root, "build");
+        Assert.Equal(0, second.ExitCode);
+        Assert.DoesNotContain("warning", second.Error, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_compiled_script_is_cached_and_recompiled_only_after_an_edit()
     {
