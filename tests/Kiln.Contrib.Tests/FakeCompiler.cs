@@ -1,3 +1,4 @@
+using Kiln.Testing;
 namespace Kiln.Contrib.Tests;
 
 /// <summary>
@@ -46,8 +47,7 @@ public sealed class FakeCompiler
     public FakeCompiler(string directory, string name = "fakecc")
     {
         Path = System.IO.Path.Combine(directory, name);
-        File.WriteAllText(Path, Script.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
-        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ExecutableScript.Write(Path, Script.Replace("\r\n", "\n", StringComparison.Ordinal) + "\n");
     }
 
     /// <summary>The script's absolute path (give it as Compiler, Linker or Archiver).</summary>

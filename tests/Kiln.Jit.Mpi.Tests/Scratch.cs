@@ -1,3 +1,4 @@
+using Kiln.Testing;
 using Kiln.Toolchain;
 
 namespace Kiln.Jit.Mpi.Tests;
@@ -21,9 +22,8 @@ internal sealed class Scratch : IDisposable
     {
         var path = Path.Combine(Root, "count-" + real + ".sh");
         var realPath = CompilerDiscovery.FindExecutable(real)!;
-        File.WriteAllText(path, "#!/bin/sh\ncase \" $* \" in *\" -shared \"*) echo \"${KILN_COUNT_TAG:-none} ${OMPI_COMM_WORLD_RANK:-${PMI_RANK:--}} $$\" >> '"
+        ExecutableScript.Write(path, "#!/bin/sh\ncase \" $* \" in *\" -shared \"*) echo \"${KILN_COUNT_TAG:-none} ${OMPI_COMM_WORLD_RANK:-${PMI_RANK:--}} $$\" >> '"
             + CountLog + "';; esac\nexec '" + realPath + "' \"$@\"\n");
-        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
         return path;
     }
 

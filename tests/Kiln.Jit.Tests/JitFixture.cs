@@ -1,3 +1,4 @@
+using Kiln.Testing;
 using System.Diagnostics;
 using System.Text.Json;
 using Kiln.Toolchain;
@@ -24,8 +25,7 @@ internal sealed class JitFixture : IDisposable
     {
         var path = Path.Combine(Root, "counting-" + real);
         var realPath = CompilerDiscovery.FindExecutable(real)!;
-        File.WriteAllText(path, $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) echo \"$$\" >> '{CountLog}';; esac\nexec '{realPath}' \"$@\"\n");
-        File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);
+        ExecutableScript.Write(path, $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) echo \"$$\" >> '{CountLog}';; esac\nexec '{realPath}' \"$@\"\n");
         return path;
     }
 

@@ -249,7 +249,7 @@ public sealed class ToolDefinitionScenarioTests : IDisposable
     private static string? StartReason(object tool)
     {
         var start = typeof(ToolStart).GetMethod(nameof(ToolStart.Start))!.MakeGenericMethod(tool.GetType());
-        var run = start.Invoke(null, [tool, false])!;
+        var run = start.Invoke(null, [tool, false, "", 0])!; // forceRedo, and the caller information the compiler would pass
         return run.GetType().GetProperty("Reason")!.GetValue(run)?.ToString();
     }
 

@@ -38,11 +38,10 @@ internal sealed class KillingCompiler
         foreach (var program in new[] { "cc1", "cc1plus" })
         {
             var script = System.IO.Path.Combine(subprograms, program);
-            File.WriteAllText(script, "#!/bin/sh\nkill -9 $$\n");
-            File.SetUnixFileMode(script, (UnixFileMode)0b111_101_101);
+            ExecutableScript.Write(script, "#!/bin/sh\nkill -9 $$\n");
         }
         var die = style == KillStyle.Direct ? $"kill -{signal} $$" : $"exec '{real}' -B'{subprograms}/' \"$@\"";
-        File.WriteAllText(Path, $$$"""
+        ExecutableScript.Write(Path, $$$"""
             #!/bin/sh
             case " $* " in *" -shared "*)
               echo "${OMPI_COMM_WORLD_RANK:-${PMI_RANK:--}} $$" >> '{{{CountLog}}}'
@@ -55,7 +54,6 @@ internal sealed class KillingCompiler
             exec '{{{real}}}' "$@"
 
             """);
-        File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
     }
 
     /// <summary>The wrapper to use as the compiler.</summary>

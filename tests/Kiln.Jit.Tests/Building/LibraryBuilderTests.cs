@@ -133,8 +133,7 @@ public sealed class LibraryBuilderTests
         using var f = new JitFixture();
         // A compiler that probes like gcc but whose link step fails as on a full file system.
         var gcc = CompilerDiscovery.FindExecutable("gcc")!;
-        var full = f.Write("full-gcc", $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) echo '/usr/bin/ld: final link failed: No space left on device' >&2; exit 1;; esac\nexec '{gcc}' \"$@\"\n");
-        File.SetUnixFileMode(full, (UnixFileMode)0b111_101_101);
+        var full = ExecutableScript.Write(Path.Combine(f.Root, "full-gcc"), $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) echo '/usr/bin/ld: final link failed: No space left on device' >&2; exit 1;; esac\nexec '{gcc}' \"$@\"\n");
         var request = new JitRequest
         {
             Signature = "diskfull", CacheDirectory = f.Cache, Build = new JitBuildOptions { Compiler = full },
@@ -250,8 +249,7 @@ public sealed class LibraryBuilderTests
     {
         using var f = new JitFixture();
         var gcc = CompilerDiscovery.FindExecutable("gcc")!;
-        var silent = f.Write("silent-gcc", $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) exit 3;; esac\nexec '{gcc}' \"$@\"\n");
-        File.SetUnixFileMode(silent, (UnixFileMode)0b111_101_101);
+        var silent = ExecutableScript.Write(Path.Combine(f.Root, "silent-gcc"), $"#!/bin/sh\ncase \" $* \" in *\" -shared \"*) exit 3;; esac\nexec '{gcc}' \"$@\"\n");
         var generated = 0;
 
         var e = Assert.Throws<JitCompileException>(() => new JitCompiler().Jit(Valued(f, "silent", silent, () => generated++)));
