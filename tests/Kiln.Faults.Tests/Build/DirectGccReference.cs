@@ -35,12 +35,16 @@ internal sealed class DirectGccReference : IDisposable
     private readonly string[] _driver;
     private readonly Dictionary<string, byte[]> _objects = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _programs = new(StringComparer.Ordinal);
+    private readonly Stopwatch _watch = new();
 
     /// <summary>Compiles run so far (cache misses).</summary>
     public int CompileCount { get; private set; }
 
     /// <summary>Links run so far (cache misses).</summary>
     public int LinkCount { get; private set; }
+
+    /// <summary>Time spent in <see cref="Outputs"/> so far, for the test's log (never asserted).</summary>
+    public TimeSpan Elapsed => _watch.Elapsed;
 
     /// <summary>Takes the commands from the compilation database of the last kiln build in <paramref name="project"/>'s
     /// root, which must have been a build from scratch (its entries are every compile that build started).</summary>
@@ -75,6 +79,19 @@ internal sealed class DirectGccReference : IDisposable
 
     /// <summary>Every output (relative path → content) of a from-scratch build of the project's current sources.</summary>
     public SortedDictionary<string, byte[]> Outputs()
+    {
+        _watch.Start();
+        try
+        {
+            return Build();
+        }
+        finally
+        {
+            _watch.Stop();
+        }
+    }
+
+    private SortedDictionary<string, byte[]> Build()
     {
         var keyed = _compiles.Select(c =>
         {
