@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace Kiln.Faults.Tests.Build;
@@ -37,6 +36,12 @@ internal sealed class GeneratedCProject
 
     public IEnumerable<string> SourceNames => Enumerable.Range(0, ModuleCount).Select(i => $"m{i}").Append("main");
 
+    /// <summary>The files a compile of <paramref name="source"/> (a name of <see cref="SourceNames"/>) reads, as every
+    /// edit of this project keeps them: <c>src/main.c</c> includes <c>common.h</c>; <c>src/mI.c</c> includes
+    /// <c>common.h</c> and <c>mI.h</c>.</summary>
+    public static IReadOnlyList<string> InputsOf(string source) =>
+        source == "main" ? ["src/main.c", "include/common.h"] : [$"src/{source}.c", "include/common.h", $"include/{source}.h"];
+
     /// <summary>Writes every source, header and the build script (state 0).</summary>
     public void WriteAll()
     {
@@ -65,16 +70,6 @@ internal sealed class GeneratedCProject
     }
 
     public string Read(string relative) => File.ReadAllText(Path.Combine(Root, relative));
-
-    /// <summary>A digest of every source and header: equal digests mean equal from-scratch outputs.</summary>
-    public string SourceDigest()
-    {
-        var sb = new StringBuilder();
-        foreach (var f in Directory.GetFiles(Path.Combine(Root, "src")).Concat(Directory.GetFiles(Path.Combine(Root, "include"))).Order(StringComparer.Ordinal))
-            sb.Append(f).Append('\0').Append(File.ReadAllText(f)).Append('\0');
-        sb.Append(Read("build.cs"));
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
-    }
 
     /// <summary>Every file under build/ (relative path → content).</summary>
     public SortedDictionary<string, byte[]> Outputs()

@@ -2,20 +2,17 @@ namespace Kiln.Faults.Tests.Build;
 
 /// <summary>Issue 8.5, hostile input, with the real kiln: each case gives one clear error (exit 1), and nothing is lost —
 /// the outputs of the good build before it are unchanged and the next good run has nothing to redo.</summary>
-public sealed class HostileInputTests : IDisposable
+/// <remarks>The tests share one root, emptied before each, so that build.cs is compiled once (<see cref="ScriptCachingRoot"/>).</remarks>
+public sealed class HostileInputTests : IClassFixture<ScriptCachingRoot>
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("kiln-faults-hostile-").FullName;
+    private readonly string _root;
     private readonly GeneratedCProject _project;
 
-    public HostileInputTests()
+    public HostileInputTests(ScriptCachingRoot place)
     {
+        _root = place.Fresh();
         _project = new GeneratedCProject(_root, moduleCount: 1);
         _project.WriteAll();
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
     private static string Script(string body) =>

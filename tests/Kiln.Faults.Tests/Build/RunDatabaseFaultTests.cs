@@ -5,20 +5,17 @@ namespace Kiln.Faults.Tests.Build;
 
 /// <summary>Issue 8.2, corrupted state: a run-database cut at every point a killed run can leave it (each prefix of its
 /// WAL), garbage, of an unknown schema version, or locked by another kiln — the real kiln on a small generated C project.</summary>
-public sealed class RunDatabaseFaultTests : IDisposable
+/// <remarks>The tests share one root, emptied before each, so that build.cs is compiled once (<see cref="ScriptCachingRoot"/>).</remarks>
+public sealed class RunDatabaseFaultTests : IClassFixture<ScriptCachingRoot>
 {
-    private readonly string _root = Directory.CreateTempSubdirectory("kiln-faults-rundb-").FullName;
+    private readonly string _root;
     private readonly GeneratedCProject _project;
 
-    public RunDatabaseFaultTests()
+    public RunDatabaseFaultTests(ScriptCachingRoot place)
     {
+        _root = place.Fresh();
         _project = new GeneratedCProject(_root, moduleCount: 2);
         _project.WriteAll();
-    }
-
-    public void Dispose()
-    {
-        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
     }
 
     private string Database => Path.Combine(_root, ".kiln", "runs-2.sqlite");
@@ -114,11 +111,16 @@ public sealed class RunDatabaseFaultTests : IDisposable
     {
         SkipWithoutGcc();
         BuildFromScratch();
+        // The version this kiln wrote, plus one: a literal went stale when the schema became version 2.
+        int known;
         using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
         {
             connection.Open();
+            using var read = connection.CreateCommand();
+            read.CommandText = "SELECT value FROM Meta WHERE key='schema'";
+            known = int.Parse((string)read.ExecuteScalar()!, System.Globalization.CultureInfo.InvariantCulture);
             using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE Meta SET value='2' WHERE key='schema'";
+            command.CommandText = $"UPDATE Meta SET value='{known + 1}' WHERE key='schema'";
             Assert.Equal(1, command.ExecuteNonQuery());
         }
         _project.Write("src/m0.c", "int m0(int x) { return x; }\n");
@@ -126,7 +128,7 @@ public sealed class RunDatabaseFaultTests : IDisposable
         var r = Build();
         Assert.Equal(1, r.ExitCode);
         Assert.Equal(
-            $"error: could not setup run-database '{Database}'\n  | reason: unknown schema version '2' (this Kiln knows version 1)\n{ResetAdvice}  | at build.cs:3\n",
+            $"error: could not setup run-database '{Database}'\n  | reason: unknown schema version '{known + 1}' (this Kiln knows version {known})\n{ResetAdvice}  | at build.cs:3\n",
             r.Error);
         AssertResetGivesAFromScratchBuild();
     }
