@@ -31,6 +31,12 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public int RedosCompleted;
 
+    /// <summary>
+    /// Set by <c>kiln</c> when the script failed in a way the root context cannot see when it is left (the script
+    /// ended with it still open): the run is then recorded as failed.
+    /// </summary>
+    public bool Failed;
+
     /// <summary>The innermost context of this run not yet left (null once the root is left).</summary>
     public Context? Innermost { get; set; }
 
