@@ -51,12 +51,16 @@ public sealed partial class Context : IDisposable
         _exceptionAtEntry = ExceptionInFlight.Current();
         Parent = ActiveContext.Value;
         MaxParallelRedoCount = Math.Max(1, maxParallelRedoCount);
-        _scheduler = new RedoScheduler(MaxParallelRedoCount);
         if (Parent is null)
         {
             _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner);
             lock (OpenRoots)
+            {
                 OpenRoots.Add(this);
+                // Under the lock that InterruptAll takes: a run entered while it interrupts is interrupted either way.
+                if (_allInterrupted)
+                    _run.Interrupt();
+            }
             Env = new EnvironmentVariables(this, null, _run.ProcessEnvironment);
             Helper = new Helpers(this, null, _run.ExecutableSearchPath);
         }
@@ -69,6 +73,7 @@ public sealed partial class Context : IDisposable
             Env = new EnvironmentVariables(this, Parent.Env, _run.ProcessEnvironment);
             Helper = new Helpers(this, Parent.Helper, _run.ExecutableSearchPath);
         }
+        _scheduler = new RedoScheduler(MaxParallelRedoCount, _run.Interruption);
         _run.Innermost = this;
         ActiveContext.Value = this;
     }
@@ -265,6 +270,7 @@ public sealed partial class Context : IDisposable
         {
             lock (OpenRoots)
                 OpenRoots.Remove(this);
+            CountIfInterrupted(_run);
             try
             {
                 LeaveRoot(successful: failure is null && !leftByException && !_run.Failed);

@@ -62,9 +62,15 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             CaptureStandardError: true,
             InheritUncaptured: options.InheritOutput);
         ProcessResult result;
+        // An interruption of the run kills the helper (and its descendants), as the tool's own cancellation does.
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _run.Interruption);
         try
         {
-            result = await _run.ProcessRunner.RunAsync(start, cancellationToken).ConfigureAwait(false);
+            result = await _run.ProcessRunner.RunAsync(start, cancellation.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_run.IsInterrupted && !cancellationToken.IsCancellationRequested)
+        {
+            throw Scheduling.RedoScheduler.Interrupted(_run.Interruption);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -14,9 +14,12 @@ public static class ToolStart
     /// <param name="forceRedo">Redo even when nothing changed.</param>
     /// <exception cref="ContextException">No context is active, or called in a redo.</exception>
     /// <exception cref="DependencyException">The instance's dependencies are invalid.</exception>
+    /// <exception cref="OperationCanceledException">The run was interrupted (<c>kiln</c> got SIGINT or SIGTERM).</exception>
     public static StartedRun<T> Start<T>(this T tool, bool forceRedo = false) where T : Tool<T>
     {
         ArgumentNullException.ThrowIfNull(tool);
-        return ToolRun.Start(Context.Active, tool, forceRedo);
+        var context = Context.Active;
+        context.Run.ThrowIfInterrupted();
+        return ToolRun.Start(context, tool, forceRedo);
     }
 }
