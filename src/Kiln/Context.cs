@@ -31,6 +31,7 @@ public sealed partial class Context : IDisposable
 
     private readonly RunState _run;
     private readonly RedoScheduler _scheduler;
+    private readonly nint _exceptionAtEntry;
     private bool _disposed;
 
     /// <summary>Enters a new context: the root context when none is active, else an inner context of the active one.</summary>
@@ -47,16 +48,21 @@ public sealed partial class Context : IDisposable
     internal Context(int maxParallelRedoCount, Configuration? configuration, string? rootPath, IFileSystem fs, IProcessRunner processRunner)
     {
         CheckNotInRedo("a context cannot be entered in a redo");
+        _exceptionAtEntry = ExceptionInFlight.Current();
         Parent = ActiveContext.Value;
         MaxParallelRedoCount = Math.Max(1, maxParallelRedoCount);
-        _scheduler = new RedoScheduler(MaxParallelRedoCount);
         if (Parent is null)
         {
             _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner);
             if (_run.Tree.RemovedOlderRunDatabase)
                 _run.Configuration.Log.Inform($"removed the run-database of an older Kiln (its schema is not {RunDatabase.SchemaVersion}): every tool instance is redone once", Level.Info);
             lock (OpenRoots)
+            {
                 OpenRoots.Add(this);
+                // Under the lock that InterruptAll takes: a run entered while it interrupts is interrupted either way.
+                if (_allInterrupted)
+                    _run.Interrupt();
+            }
             Env = new EnvironmentVariables(this, null, _run.ProcessEnvironment);
             Helper = new Helpers(this, null, _run.ExecutableSearchPath);
         }
@@ -69,6 +75,7 @@ public sealed partial class Context : IDisposable
             Env = new EnvironmentVariables(this, Parent.Env, _run.ProcessEnvironment);
             Helper = new Helpers(this, Parent.Helper, _run.ExecutableSearchPath);
         }
+        _scheduler = new RedoScheduler(MaxParallelRedoCount, _run.Interruption);
         _run.Innermost = this;
         ActiveContext.Value = this;
     }
@@ -98,8 +105,9 @@ public sealed partial class Context : IDisposable
 
     /// <summary>
     /// Leaves every context still open in this process, innermost first, from whatever async flow entered it: their
-    /// pending redos complete and are recorded, and each root commits its run. For a script that returned without
-    /// disposing its contexts; the first failure is rethrown after all are left.
+    /// pending redos complete and are recorded, and each root commits its run as a failed one (the script that left
+    /// it open has failed). For a script that returned without disposing its contexts; the first failure is rethrown
+    /// after all are left.
     /// </summary>
     internal static void LeaveAllOpen()
     {
@@ -111,6 +119,7 @@ public sealed partial class Context : IDisposable
                 root = OpenRoots.Count == 0 ? null : OpenRoots[^1];
             if (root is null)
                 break;
+            root._run.Failed = true;
             for (var context = root._run.Innermost; context is not null; context = context.Parent)
             {
                 try
@@ -229,11 +238,14 @@ public sealed partial class Context : IDisposable
     /// <summary>
     /// Leaves the context: waits for its redos (rethrowing the first failure); the root context also records the
     /// run, commits the run-database, removes temporaries, waits for the working-tree time to advance and
-    /// releases the lock.
+    /// releases the lock. The run is successful when no redo failed and no exception leaves the root context with
+    /// this call (the <c>using</c> block is left normally); a failed run keeps the redos it completed.
     /// </summary>
     /// <exception cref="ContextException">Contexts exited out of order.</exception>
     public void Dispose()
     {
+        // First: the catch blocks below would be taken for an exception on its way out of the 'using' block.
+        var leftByException = Parent is null && ExceptionInFlight.Since(_exceptionAtEntry);
         if (_disposed)
             return;
         CheckNotInRedo("a context cannot be left in a redo");
@@ -260,9 +272,10 @@ public sealed partial class Context : IDisposable
         {
             lock (OpenRoots)
                 OpenRoots.Remove(this);
+            CountIfInterrupted(_run);
             try
             {
-                LeaveRoot(failure is null);
+                LeaveRoot(successful: failure is null && !leftByException && !_run.Failed);
             }
             catch (KilnException e) when (failure is not null)
             {
@@ -279,15 +292,17 @@ public sealed partial class Context : IDisposable
     private void LeaveRoot(bool successful)
     {
         var run = _run;
+        // Read once: the duration stored, printed in the summary and reported to RunCompleted is the same.
+        var durationNs = run.ElapsedNs;
         try
         {
             var timeBefore = run.Tree.WorkingTreeTimeNs();
             if (successful)
             {
-                run.Database.FinishRun(run.ElapsedNs, run.InstanceCount, run.RedoCount);
+                run.Database.FinishRun(durationNs, run.InstanceCount, run.RedoCount);
                 run.Database.RecordStartedInstances(run.StartedInstances);
                 if (run.Configuration.LatestRunSummaryMaxCount > 0)
-                    RunSummaryReport.Write(run, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
+                    RunSummaryReport.Write(run, durationNs, run.Database.LatestRuns(run.Configuration.LatestRunSummaryMaxCount));
             }
             // The run-database and the run records throw their own errors, naming their files (RunDatabaseException,
             // ManagementTreeException); the catch below is for the probe of the working-tree time.
@@ -297,7 +312,7 @@ public sealed partial class Context : IDisposable
             run.Records.Write(run.FileSystem, run.Tree.ManagementNative);
             // Told only now: a run whose record could not be written has not completed.
             if (successful)
-                run.Configuration.RunCompleted?.Invoke(new RunSummary(0, run.ElapsedNs, run.InstanceCount, run.RedoCount));
+                run.Configuration.RunCompleted?.Invoke(new RunSummary(run.StartNs, durationNs, run.InstanceCount, run.RedoCount));
             run.Tree.WaitForWorkingTreeTimeToAdvance(timeBefore, run.Configuration.Time, run.Configuration.WorkingTreeTimeLimit);
         }
         catch (Exception e) when (e is IOException or Microsoft.Data.Sqlite.SqliteException or UnauthorizedAccessException)

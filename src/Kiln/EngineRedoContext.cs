@@ -112,12 +112,18 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             CaptureStandardError: true,
             InheritUncaptured: options.InheritOutput);
         ProcessResult result;
-        var running = new RunningHelper(helper, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken), Interlocked.Increment(ref _helpersStarted));
+        // An interruption of the run kills the helper (and its descendants), as the tool's own cancellation does, and
+        // so does the end of the redo for a helper it left running (RunningHelper.Stop).
+        var running = new RunningHelper(helper, CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _run.Interruption), Interlocked.Increment(ref _helpersStarted));
         lock (_running)
             _running.Add(running);
         try
         {
             result = await _run.ProcessRunner.RunAsync(start, running.Stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_run.IsInterrupted && !cancellationToken.IsCancellationRequested)
+        {
+            throw Scheduling.RedoScheduler.Interrupted(_run.Interruption);
         }
         catch (System.ComponentModel.Win32Exception e)
         {

@@ -6,6 +6,9 @@ using Kiln.WorkingTree;
 namespace Kiln;
 
 /// <summary>What a root context holds for the whole run: the management tree, the run-database, the seams.</summary>
+// CA1001: the interruption source has no timer and no linked parent, so disposing it would free nothing; it is never
+// disposed, so that a late Cancel from the signal handler's thread cannot throw ObjectDisposedException.
+#pragma warning disable CA1001
 internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase database, Configuration configuration, IProcessRunner processRunner, long startTimestamp)
 {
     public IFileSystem FileSystem { get; } = fs;
@@ -27,9 +30,37 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public int RedoCount;
 
+    /// <summary>Starts that decided a redo is needed (whether it then ran, failed, or was never started).</summary>
+    public int RedosDue;
+
     public int RedosStarted;
 
     public int RedosCompleted;
+
+    /// <summary>
+    /// Set by <c>kiln</c> when the script failed in a way the root context cannot see when it is left (the script
+    /// ended with it still open): the run is then recorded as failed.
+    /// </summary>
+    public bool Failed;
+
+    private readonly CancellationTokenSource _interruption = new();
+
+    /// <summary>
+    /// Cancelled when the run is interrupted (kiln got SIGINT or SIGTERM): no redo starts after it, helpers are killed,
+    /// starts throw; the redos that completed are committed when the root context is left.
+    /// </summary>
+    public CancellationToken Interruption => _interruption.Token;
+
+    public bool IsInterrupted => _interruption.IsCancellationRequested;
+
+    public void Interrupt() => _interruption.Cancel();
+
+    /// <exception cref="OperationCanceledException">The run is interrupted.</exception>
+    public void ThrowIfInterrupted()
+    {
+        if (IsInterrupted)
+            throw RedoScheduler.Interrupted(Interruption);
+    }
 
     /// <summary>The innermost context of this run not yet left (null once the root is left).</summary>
     public Context? Innermost { get; set; }
@@ -81,3 +112,4 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
         return result;
     }
 }
+#pragma warning restore CA1001

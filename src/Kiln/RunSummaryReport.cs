@@ -10,9 +10,8 @@ internal static class RunSummaryReport
 {
     // Fields as dlb's _show_summary: '\t' ends a left-aligned field, '\b' a right-aligned one; two spaces
     // separate the columns.
-    public static void Write(RunState run, IReadOnlyList<RunSummary> previous)
+    public static void Write(RunState run, long durationNs, IReadOnlyList<RunSummary> previous)
     {
-        var durationNs = run.ElapsedNs;
         var text = new StringBuilder();
         if (previous.Count == 0)
         {

@@ -181,6 +181,7 @@ internal static class ToolRun
             return (Task.FromResult(tool.CopyForResult()), null, instanceId);
 
         var reason = decision.Reason!;
+        Interlocked.Increment(ref run.RedosDue);
         log.Inform(reason.Detail is null ? reason.Summary : $"{reason.Summary}\n  reason: {reason.Detail}",
             reason.IsSuspicious ? levels.RedoSuspiciousReason : levels.RedoReason);
 
@@ -213,6 +214,7 @@ internal static class ToolRun
             Context.MarkRedoFlow();
             try
             {
+                run.ThrowIfInterrupted();
                 var result = await RedoAsync(context, descriptor, tool, instanceId, reason, explicitInputs, previousNonExplicit, outputs, envDigest, identity, nonExplicitEnv, startNs).ConfigureAwait(false);
                 completion.SetResult(result);
             }

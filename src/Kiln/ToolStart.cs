@@ -17,11 +17,14 @@ public static class ToolStart
     /// <param name="callerLineNumber">Set by the compiler: the line of the call.</param>
     /// <exception cref="ContextException">No context is active, or called in a redo.</exception>
     /// <exception cref="DependencyException">The instance's dependencies are invalid.</exception>
+    /// <exception cref="OperationCanceledException">The run was interrupted (<c>kiln</c> got SIGINT or SIGTERM).</exception>
     public static StartedRun<T> Start<T>(this T tool, bool forceRedo = false,
         [System.Runtime.CompilerServices.CallerFilePath] string callerFilePath = "",
         [System.Runtime.CompilerServices.CallerLineNumber] int callerLineNumber = 0) where T : Tool<T>
     {
         ArgumentNullException.ThrowIfNull(tool);
-        return ToolRun.Start(Context.Active, tool, forceRedo, callerFilePath, callerLineNumber);
+        var context = Context.Active;
+        context.Run.ThrowIfInterrupted();
+        return ToolRun.Start(context, tool, forceRedo, callerFilePath, callerLineNumber);
     }
 }

@@ -9,7 +9,8 @@ namespace Kiln.Cli.Build;
 /// changes to its root, compiles the script (or takes it from the cache under <c>.kiln/scripts/</c>), runs it,
 /// and remembers the arguments of a successful run.
 /// </summary>
-/// <remarks>Exit status: 0 success; 1 script could not be run or failed; 2 usage (no arguments and no history).</remarks>
+/// <remarks>Exit status: 0 success; 1 script could not be run or failed; 2 usage (no arguments and no history);
+/// 130 interrupted (SIGINT, SIGTERM).</remarks>
 internal static class BuildCommand
 {
     /// <summary>Version of the compile settings; part of the cache key.</summary>
@@ -144,7 +145,8 @@ internal static class BuildCommand
     /// open are left here, innermost first, whichever async flow entered them (their pending redos complete and are
     /// recorded); the script's mistake is still an error.
     /// </summary>
-    private static bool LeftOpenContexts(TextWriter error)
+    /// <param name="error">Where the errors go; null for an interrupted build, which prints only its one line.</param>
+    private static bool LeftOpenContexts(TextWriter? error)
     {
         if (Context.OpenRootCount == 0)
             return false;
@@ -154,9 +156,9 @@ internal static class BuildCommand
         }
         catch (Exception e)
         {
-            error.WriteLine("error: " + e.Message);
+            error?.WriteLine("error: " + e.Message);
         }
-        error.WriteLine("error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'");
+        error?.WriteLine("error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'");
         return true;
     }
 
@@ -176,6 +178,7 @@ internal static class BuildCommand
         configuration.RunCompleted = run => log.Inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"run: {run.RedoCount} redo(s), {run.ToolInstanceCount - run.RedoCount} up to date, {run.DurationNs / 1e9:0.000} s"),
             configuration.Levels.RunSummary);
+        using var interrupts = new InterruptSignals(error);
         try
         {
             var assembly = context.LoadFromAssemblyPath(assemblyPath);
@@ -188,10 +191,22 @@ internal static class BuildCommand
                 Task task => Await(task),
                 _ => 0,
             };
+            if (interrupts.Requested)
+            {
+                LeftOpenContexts(null);
+                return interrupts.Report();
+            }
             return LeftOpenContexts(error) ? 1 : status;
         }
         catch (Exception e)
         {
+            // Checked here, not in a filter: a signal may come while the script's contexts are left (after a filter ran).
+            // Whatever the interruption made the script throw (a start, a redo whose helper was killed): one line.
+            if (interrupts.Requested)
+            {
+                LeftOpenContexts(null);
+                return interrupts.Report();
+            }
             var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
             error.WriteLine(ScriptFailure.Render(inner, scriptPath, script, verbose));
             LeftOpenContexts(error);

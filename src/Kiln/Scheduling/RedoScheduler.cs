@@ -2,23 +2,30 @@ namespace Kiln.Scheduling;
 
 /// <summary>
 /// Runs the redos started in one context: at most <see cref="MaxParallel"/> at a time on the thread pool;
-/// failures are collected and the first one (in start order) is rethrown when the context completes them.
+/// failures are collected and the first one (in start order) is rethrown when the context completes them. Once the
+/// run is interrupted, no redo is scheduled any more (a start waiting for a slot gives up).
 /// </summary>
 internal sealed class RedoScheduler : IDisposable
 {
     private readonly SemaphoreSlim _slots;
+    private readonly CancellationToken _interruption;
     private readonly Lock _gate = new();
     private readonly List<Task> _pending = [];
     private readonly SortedList<long, Exception> _failures = [];
     private long _sequence;
 
-    public RedoScheduler(int maxParallel)
+    public RedoScheduler(int maxParallel, CancellationToken interruption = default)
     {
+        _interruption = interruption;
         MaxParallel = Math.Max(1, maxParallel);
         _slots = new SemaphoreSlim(MaxParallel, MaxParallel);
     }
 
     public int MaxParallel { get; }
+
+    /// <summary>What a start, a redo or a helper throws once the run is interrupted.</summary>
+    public static OperationCanceledException Interrupted(CancellationToken interruption) =>
+        new("the run was interrupted (SIGINT or SIGTERM): no more redos are started", interruption);
 
     /// <summary>Number of redos started and not yet completed.</summary>
     public int PendingCount
@@ -35,10 +42,18 @@ internal sealed class RedoScheduler : IDisposable
     /// are running, then starts <paramref name="redo"/> on the thread pool. The returned task completes with
     /// the redo; its failure is also kept for <see cref="CompleteAll"/>.
     /// </summary>
+    /// <exception cref="OperationCanceledException">The run is interrupted (before or while waiting): the redo is not started.</exception>
     public Task Schedule(Func<Task> redo)
     {
         ArgumentNullException.ThrowIfNull(redo);
-        _slots.Wait();
+        try
+        {
+            _slots.Wait(_interruption);
+        }
+        catch (OperationCanceledException)
+        {
+            throw Interrupted(_interruption);
+        }
         long sequence;
         lock (_gate)
             sequence = _sequence++;

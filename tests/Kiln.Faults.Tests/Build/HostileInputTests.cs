@@ -33,6 +33,8 @@ public sealed class HostileInputTests : IClassFixture<ScriptCachingRoot>
         var r = KilnProcess.Run(_root, ["build", "hostile"], environment);
         Assert.True(r.ExitCode == 1, $"exit {r.ExitCode}\n{r.Error}");
         Assert.Single(r.Error.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        // A failed run has no summary line (it printed "I run: 0 redo(s), 0 up to date" after every failed start).
+        Assert.DoesNotContain("I run:", r.Error, StringComparison.Ordinal);
         var after = _project.Outputs();
         Assert.Equal(before.Keys, after.Keys.Where(before.ContainsKey));
         foreach (var (path, bytes) in before)
@@ -40,6 +42,19 @@ public sealed class HostileInputTests : IClassFixture<ScriptCachingRoot>
         var again = KilnProcess.Run(_root, "build");
         Assert.True(again.ExitCode == 0 && again.Error.Contains("I run: 0 redo(s)", StringComparison.Ordinal), again.Error);
         return r;
+    }
+
+    /// <summary>
+    /// The compile of <c>src/m0.c</c> into <paramref name="objectFile"/> is recorded: a script that starts it again
+    /// redoes nothing. (Not the hostile script itself: a run that fails prints no summary line.)
+    /// </summary>
+    private void AssertRecorded(string objectFile)
+    {
+        _project.Write("check.cs", Script(
+            "using (new Context())\n" +
+            $"    new CompileC {{ SourceFile = \"src/m0.c\", ObjectFile = \"{objectFile}\", Optimization = \"0\", IncludeDirectories = [\"include/\"] }}.Start();\n"));
+        var check = KilnProcess.Run(_root, "build", "check");
+        Assert.True(check.ExitCode == 0 && check.Error.Contains("I run: 0 redo(s), 1 up to date", StringComparison.Ordinal), check.Error);
     }
 
     [Fact]
@@ -109,8 +124,60 @@ public sealed class HostileInputTests : IClassFixture<ScriptCachingRoot>
             """));
         Assert.Contains("error: InvalidOperationException: the script gave up\n  | at hostile.cs:6\n", r.Error);
         Assert.True(File.Exists(Path.Combine(_root, "build", "thrown.o")), "the redo started before the exception completes at the context's exit");
-        var again = KilnProcess.Run(_root, "build", "hostile");
-        Assert.Contains("I run: 0 redo(s)", again.Error);
+        AssertRecorded("build/thrown.o");
+    }
+
+    // Issue 13 item 3: the run was recorded as successful, so 'kiln explain' showed its redos and the next summary
+    // counted it among the "previous successful runs".
+    [Fact]
+    public void A_script_that_throws_inside_its_root_context_is_a_failed_run_left_out_of_explain_and_the_next_summary()
+    {
+        if (!File.Exists("/usr/bin/gcc"))
+            Assert.Skip("gcc is not installed");
+        var good = KilnProcess.Run(_root, "build");
+        Assert.True(good.ExitCode == 0, good.Error);
+        _project.Write("thrower.cs", InContext(
+            """
+                new CompileC { SourceFile = "src/m0.c", ObjectFile = "build/thrown.o", Optimization = "0", IncludeDirectories = ["include/"] }.Start();
+                throw new InvalidOperationException("the script gave up");
+            """));
+        var thrown = KilnProcess.Run(_root, "build", "thrower");
+        Assert.True(thrown.ExitCode == 1, thrown.Error);
+        Assert.DoesNotContain("I run:", thrown.Error, StringComparison.Ordinal);
+
+        var explain = KilnProcess.Run(_root, "explain");
+        Assert.True(explain.ExitCode == 0, explain.Error);
+        Assert.Contains("'build/obj/m0.o'", explain.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("thrown.o", explain.Output, StringComparison.Ordinal);
+
+        _project.Write("summary.cs", Script(
+            """
+            Configuration.Default.LatestRunSummaryMaxCount = 5;
+            using (new Context())
+                new CompileC { SourceFile = "src/m0.c", ObjectFile = "build/thrown.o", Optimization = "0", IncludeDirectories = ["include/"] }.Start();
+            """));
+        var next = KilnProcess.Run(_root, "build", "summary");
+        Assert.True(next.ExitCode == 0, next.Error);
+        Assert.Contains("duration compared to mean duration of previous 1 successful runs", next.Error, StringComparison.Ordinal);
+        Assert.Contains("I run: 0 redo(s), 1 up to date", next.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_async_script_that_throws_inside_its_root_context_is_a_failed_run_and_keeps_its_completed_redos()
+    {
+        var r = RunHostile(Script(
+            """
+            await Task.Yield();
+            using (new Context(maxParallelRedoCount: 2))
+            {
+                await new CompileC { SourceFile = "src/m0.c", ObjectFile = "build/thrown-async.o", Optimization = "0", IncludeDirectories = ["include/"] }.Start().CompleteAsync();
+                await Task.Yield();
+                throw new InvalidOperationException("the async script gave up");
+            }
+            """));
+        Assert.Contains("error: InvalidOperationException: the async script gave up\n", r.Error, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(_root, "build", "thrown-async.o")));
+        AssertRecorded("build/thrown-async.o");
     }
 
     [Fact]
@@ -124,8 +191,7 @@ public sealed class HostileInputTests : IClassFixture<ScriptCachingRoot>
             """));
         Assert.Contains("error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'\n", r.Error);
         Assert.True(File.Exists(Path.Combine(_root, "build", "abandoned.o")));
-        var again = KilnProcess.Run(_root, "build", "hostile");
-        Assert.Contains("I run: 0 redo(s)", again.Error);
+        AssertRecorded("build/abandoned.o");
     }
 
     [Fact]
@@ -142,8 +208,7 @@ public sealed class HostileInputTests : IClassFixture<ScriptCachingRoot>
             """));
         Assert.Contains("error: the script ended with a context still active\n  | its pending redos were completed and recorded; enclose each context in 'using (new Context(…)) { … }'\n", r.Error);
         Assert.True(File.Exists(Path.Combine(_root, "build", "abandoned-async.o")));
-        var again = KilnProcess.Run(_root, "build", "hostile");
-        Assert.Contains("I run: 0 redo(s)", again.Error);
+        AssertRecorded("build/abandoned-async.o");
     }
 
     // A .NET string cannot name a file whose name is not UTF-8, so the files are made by bash from raw bytes; gcc

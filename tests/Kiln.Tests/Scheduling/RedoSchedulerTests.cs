@@ -199,4 +199,68 @@ public sealed class RedoSchedulerTests
 
         Assert.Equal(0, scheduler.PendingCount);
     }
+
+    // Issue 13 item 4: after Ctrl-C, a start waiting for a slot must not start its redo when the slot frees.
+    [Fact]
+    public async Task After_an_interruption_a_start_waiting_for_a_slot_gives_up_and_its_redo_never_runs()
+    {
+        using var interruption = new CancellationTokenSource();
+        using var scheduler = new RedoScheduler(1, interruption.Token);
+        var firstStarted = NewGate();
+        var releaseFirst = NewGate();
+        var secondRan = false;
+        Exception? thrown = null;
+
+        var first = scheduler.Schedule(async () =>
+        {
+            firstStarted.SetResult();
+            await releaseFirst.Task;
+        });
+        await firstStarted.Task.WaitAsync(TestContext.Current.CancellationToken);
+        var waiting = StartAndWaitUntilBlocked(() =>
+        {
+            try
+            {
+                scheduler.Schedule(() =>
+                {
+                    secondRan = true;
+                    return Task.CompletedTask;
+                });
+            }
+            catch (OperationCanceledException e)
+            {
+                thrown = e;
+            }
+        });
+        await interruption.CancelAsync();
+        waiting.Join();
+        releaseFirst.SetResult();
+        scheduler.CompleteAll();
+
+        Assert.StartsWith("the run was interrupted (SIGINT or SIGTERM)", Assert.IsType<OperationCanceledException>(thrown).Message, StringComparison.Ordinal);
+        Assert.True(first.IsCompletedSuccessfully, "the redo already running completes");
+        Assert.False(secondRan);
+    }
+
+    [Fact]
+    public void After_an_interruption_no_redo_is_scheduled_even_with_a_free_slot()
+    {
+        using var interruption = new CancellationTokenSource();
+        using var scheduler = new RedoScheduler(2, interruption.Token);
+        interruption.Cancel();
+        var ran = false;
+
+        // Schedule throws before it returns a task (it blocks its caller, as a start does).
+        void Schedule() => _ = scheduler.Schedule(() =>
+        {
+            ran = true;
+            return Task.CompletedTask;
+        });
+
+        Assert.Throws<OperationCanceledException>(Schedule);
+        scheduler.CompleteAll();
+
+        Assert.False(ran);
+        Assert.Equal(0, scheduler.PendingCount);
+    }
 }
