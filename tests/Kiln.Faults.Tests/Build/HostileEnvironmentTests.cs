@@ -276,6 +276,7 @@ public sealed partial class HostileEnvironmentTests(HostileEnvironmentFixture fi
             p => "error: could not replace output 'build/obj/m1.o'\n" +
                  $"  | reason: cannot rename '{p.Root}/.kiln/t/a.o' to '{p.Root}/build/obj/m1.o': Permission denied\n" +
                  $"  | permission denied: make '{p.Root}/build/obj/' writable for this user (e.g. 'chmod u+w') and run again\n" +
+                 "  | in the redo of CompileC(SourceFile='src/m1.c', IncludeDirectories=['include/'], ObjectFile='build/obj/m1.o'), started at build.cs:8\n" +
                  "  | at build.cs:12",
             "build/obj/ not writable");
     }

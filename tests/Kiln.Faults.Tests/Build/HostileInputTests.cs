@@ -235,7 +235,7 @@ public sealed class HostileInputTests : IClassFixture<ScriptCachingRoot>
         const string expected =
             "error: cannot track the files the compile of 'src/bytes.c' read\n" +
             "  | reason: compiler's depfile, line 1: file name is not valid UTF-8: 'src/h\\xff.h'; Kiln cannot track it as a dependency: rename the file\n" +
-            "  | at hostile.cs:";
+            "  | in the redo of CompileC(SourceFile='src/bytes.c', ObjectFile='build/bytes.o'), started at hostile.cs:";
         Assert.Contains(expected, r.Error);
         Assert.DoesNotContain("Exception", r.Error);
         var again = KilnProcess.Run(_root, "build", "hostile");
