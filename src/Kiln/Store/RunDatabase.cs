@@ -482,8 +482,7 @@ internal sealed class RunDatabase : IDisposable
             return [];
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
+            using var connection = OpenReadOnly(path);
             var live = new HashSet<long>();
             using (var query = connection.CreateCommand())
             {
@@ -510,7 +509,7 @@ internal sealed class RunDatabase : IDisposable
         }
         catch (SqliteException e)
         {
-            throw new RunDatabaseException($"could not read run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n  | if you suspect database corruption, remove the run-database file(s): rm -f '{path}'*", e);
+            throw ReadFailure(path, e);
         }
     }
 
@@ -556,8 +555,7 @@ internal sealed class RunDatabase : IDisposable
             return null;
         try
         {
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
+            using var connection = OpenReadOnly(path);
             using var runQuery = connection.CreateCommand();
             runQuery.CommandText = "SELECT run_id, start_ns, duration_ns, instance_count FROM Run ORDER BY run_id DESC LIMIT 1";
             long runId, startNs;
@@ -594,9 +592,28 @@ internal sealed class RunDatabase : IDisposable
         }
         catch (SqliteException e)
         {
-            throw new RunDatabaseException($"could not read run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n  | if you suspect database corruption, remove the run-database file(s): rm -f '{path}'*", e);
+            throw ReadFailure(path, e);
         }
     }
+
+    /// <summary>A connection that reads the run-database without writing (for the <c>kiln</c> commands beside the engine).</summary>
+    private static SqliteConnection OpenReadOnly(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        try
+        {
+            connection.Open();
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    private static RunDatabaseException ReadFailure(string path, SqliteException e) =>
+        new($"could not read run-database {TreePath.Quote(path)}\n  | reason: {e.Message}\n  | if you suspect database corruption, remove the run-database file(s): rm -f '{path}'*", e);
 
     /// <summary>Commits the run's transaction and starts a new one.</summary>
     public void Commit()
