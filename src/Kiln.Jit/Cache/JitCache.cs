@@ -32,7 +32,10 @@ public sealed class JitCache
     /// <summary>Opens the cache at <paramref name="directory"/> (or the default location), with the shared caches of
     /// <c>KILN_JIT_SHARED_CACHES</c>; nothing is created.</summary>
     /// <param name="directory">A directory, or null for <c>KILN_JIT_CACHE</c> / the user cache dir.</param>
+    // RS0027: Open() and Open(dir) are the everyday calls; the two-parameter form is the explicit one for shared caches.
+#pragma warning disable RS0027
     public static JitCache Open(string? directory = null) => Open(directory, null);
+#pragma warning restore RS0027
 
     /// <summary>Opens the cache at <paramref name="directory"/> with explicit shared caches; nothing is created.</summary>
     /// <param name="directory">A directory, or null for <c>KILN_JIT_CACHE</c> / the user cache dir.</param>

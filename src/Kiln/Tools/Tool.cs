@@ -45,7 +45,11 @@ public abstract class Tool
 /// }
 /// </code>
 /// </example>
+// RS0022: Tool's constructor is private protected so that Tool<TSelf> is the only way to derive a tool; exposing Tool's
+// protected members to the subclasses of Tool<TSelf> is the purpose, not a leak.
+#pragma warning disable RS0022
 public abstract class Tool<TSelf> : Tool where TSelf : Tool<TSelf>
+#pragma warning restore RS0022
 {
     /// <summary>
     /// Creates every explicit output from the inputs and assigns every required non-explicit role on
