@@ -49,15 +49,18 @@ public static class CompileAndLink
 
     /// <summary>
     /// The object file of <paramref name="sourceFile"/>: <paramref name="objectDirectory"/> + its path relative to
-    /// <paramref name="sourceDirectory"/> + <c>.o</c> (<c>src/net/io.c</c> → <c>build/obj/net/io.c.o</c>, so
-    /// <c>a.c</c> and <c>a.cpp</c> do not collide).
+    /// <paramref name="sourceDirectory"/>, named by <paramref name="naming"/>: <c>src/net/io.c</c> →
+    /// <c>build/obj/net/io.c.o</c> (<see cref="ObjectNaming.AppendSuffix"/>, the default, so <c>a.c</c> and <c>a.cpp</c> do
+    /// not collide) or <c>build/obj/net/io.o</c> (<see cref="ObjectNaming.ReplaceSuffix"/>, as make names them).
     /// </summary>
-    public static TreePath ObjectFileOf(TreePath sourceFile, TreePath sourceDirectory, TreePath objectDirectory)
+    public static TreePath ObjectFileOf(TreePath sourceFile, TreePath sourceDirectory, TreePath objectDirectory, ObjectNaming naming = ObjectNaming.AppendSuffix)
     {
         ArgumentNullException.ThrowIfNull(sourceFile);
         ArgumentNullException.ThrowIfNull(sourceDirectory);
         ArgumentNullException.ThrowIfNull(objectDirectory);
         var relative = Path.GetRelativePath(Arguments.Of(sourceDirectory), Arguments.Of(sourceFile));
+        if (naming == ObjectNaming.ReplaceSuffix)
+            relative = Path.ChangeExtension(relative, null);
         return TreePath.Parse(Arguments.Of(objectDirectory) + "/" + relative + ".o", isDirectory: false);
     }
 
@@ -69,13 +72,23 @@ public static class CompileAndLink
     /// <param name="suffix">Their suffix, e.g. <c>.c</c>.</param>
     /// <param name="objectDirectory">Where the objects go, e.g. <c>build/obj/</c>.</param>
     /// <param name="createCompile">Creates the compile of a source into an object file (see <see cref="ObjectFileOf"/>).</param>
+    /// <param name="naming">How the object files are named (see <see cref="ObjectFileOf"/>).</param>
     /// <returns>The started compiles, in source order.</returns>
+    /// <exception cref="ToolOptionException">Two sources would write one object file (<see cref="ObjectNaming.ReplaceSuffix"/>).</exception>
     public static IReadOnlyList<StartedRun<TCompile>> CompileAll<TCompile>(TreePath sourceDirectory, string suffix, TreePath objectDirectory,
-        Func<TreePath, TreePath, TCompile> createCompile) where TCompile : CompilerTool<TCompile>
+        Func<TreePath, TreePath, TCompile> createCompile, ObjectNaming naming = ObjectNaming.AppendSuffix) where TCompile : CompilerTool<TCompile>
     {
         ArgumentNullException.ThrowIfNull(createCompile);
-        return [.. FindSources(sourceDirectory, suffix)
-            .Select(source => createCompile(source, ObjectFileOf(source, sourceDirectory, objectDirectory)).Start())];
+        var sources = FindSources(sourceDirectory, suffix);
+        var objects = sources.Select(source => ObjectFileOf(source, sourceDirectory, objectDirectory, naming)).ToList();
+        var firstSourceOf = new Dictionary<TreePath, TreePath>();
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (!firstSourceOf.TryAdd(objects[i], sources[i]))
+                throw new ToolOptionException(typeof(CompileAndLink), nameof(naming), naming.ToString(),
+                    $"gives {sources[i]} and {firstSourceOf[objects[i]]} the one object file {objects[i]}; use ObjectNaming.AppendSuffix or rename one");
+        }
+        return [.. sources.Select((source, i) => createCompile(source, objects[i]).Start())];
     }
 
     /// <summary>
@@ -87,13 +100,15 @@ public static class CompileAndLink
     /// <param name="objectDirectory">Where the objects go, e.g. <c>build/obj/</c>.</param>
     /// <param name="createCompile">Creates the compile of a source into an object file.</param>
     /// <param name="createLink">Creates the link (or archive) of the object files.</param>
-    /// <exception cref="ToolOptionException">No source was found (a link needs at least one object).</exception>
+    /// <param name="naming">How the object files are named (see <see cref="ObjectFileOf"/>).</param>
+    /// <exception cref="ToolOptionException">No source was found (a link needs at least one object), or two sources would
+    /// write one object file.</exception>
     public static StartedRun<TLink> Start<TCompile, TLink>(TreePath sourceDirectory, string suffix, TreePath objectDirectory,
-        Func<TreePath, TreePath, TCompile> createCompile, Func<IReadOnlyList<TreePath>, TLink> createLink)
+        Func<TreePath, TreePath, TCompile> createCompile, Func<IReadOnlyList<TreePath>, TLink> createLink, ObjectNaming naming = ObjectNaming.AppendSuffix)
         where TCompile : CompilerTool<TCompile> where TLink : Tool<TLink>
     {
         ArgumentNullException.ThrowIfNull(createLink);
-        var compiles = CompileAll(sourceDirectory, suffix, objectDirectory, createCompile);
+        var compiles = CompileAll(sourceDirectory, suffix, objectDirectory, createCompile, naming);
         if (compiles.Count == 0)
             throw new ToolOptionException(typeof(CompileAndLink), "sourceDirectory", sourceDirectory.AsString(), $"contains no file ending in '{suffix}'; check the directory and the suffix");
         return createLink([.. compiles.Select(c => c.Result.ObjectFile)]).Start();

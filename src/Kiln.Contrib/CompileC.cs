@@ -37,7 +37,15 @@ namespace Kiln.Contrib;
 public sealed class CompileC : CompilerTool<CompileC>
 {
     /// <summary>Creates a C compile with the driver <c>gcc</c>.</summary>
-    public CompileC() : base(SourceLanguage.C, "gcc")
+    public CompileC() : base(SourceLanguage.C, "gcc", null)
+    {
+    }
+
+    /// <summary>Creates a C compile with the options of <paramref name="settings"/> (shared by many compiles);
+    /// options set in the object initializer override them.</summary>
+    /// <param name="settings">The shared options.</param>
+    /// <exception cref="ToolOptionException">A shared option is not valid for this tool.</exception>
+    public CompileC(CompileSettings settings) : base(SourceLanguage.C, "gcc", settings ?? throw new ArgumentNullException(nameof(settings)))
     {
     }
 }

@@ -37,7 +37,15 @@ namespace Kiln.Contrib;
 public sealed class CompileCxx : CompilerTool<CompileCxx>
 {
     /// <summary>Creates a C++ compile with the driver <c>g++</c>.</summary>
-    public CompileCxx() : base(SourceLanguage.Cxx, "g++")
+    public CompileCxx() : base(SourceLanguage.Cxx, "g++", null)
+    {
+    }
+
+    /// <summary>Creates a C++ compile with the options of <paramref name="settings"/> (shared by many compiles);
+    /// options set in the object initializer override them.</summary>
+    /// <param name="settings">The shared options.</param>
+    /// <exception cref="ToolOptionException">A shared option is not valid for this tool.</exception>
+    public CompileCxx(CompileSettings settings) : base(SourceLanguage.Cxx, "g++", settings ?? throw new ArgumentNullException(nameof(settings)))
     {
     }
 }

@@ -25,10 +25,22 @@ namespace Kiln.Contrib;
 /// <typeparam name="TSelf">The concrete tool class.</typeparam>
 public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation where TSelf : CompilerTool<TSelf>
 {
-    private protected CompilerTool(SourceLanguage language, string defaultCompiler)
+    private protected CompilerTool(SourceLanguage language, string defaultCompiler, CompileSettings? settings)
     {
         Language = language;
-        Compiler = defaultCompiler;
+        Compiler = settings?.Compiler ?? defaultCompiler;
+        if (settings is null)
+            return;
+        // Through the init accessors, so a bad shared value fails naming this tool and the option.
+        IncludeDirectories = settings.IncludeDirectories;
+        Standard = settings.Standard;
+        Optimization = settings.Optimization;
+        DebugInformation = settings.DebugInformation;
+        PositionIndependent = settings.PositionIndependent;
+        Features = settings.Features;
+        Warnings = settings.Warnings;
+        Definitions = settings.Definitions;
+        ExtraArguments = settings.ExtraArguments;
     }
 
     /// <summary>The language, fixed by the tool class: <c>-x c</c> or <c>-x c++</c>.</summary>
@@ -83,6 +95,14 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
     [ExecutionParameter]
     public bool PositionIndependent { get; init; }
 
+    /// <summary>
+    /// Code generation and language features: one <c>-f&lt;value&gt;</c> each, in order, e.g.
+    /// <c>["no-common", "visibility=hidden"]</c> (<see cref="PositionIndependent"/> is <c>-fPIC</c>).
+    /// </summary>
+    /// <exception cref="ToolOptionException">A name starts with '-' or contains spaces.</exception>
+    [ExecutionParameter]
+    public IReadOnlyList<string> Features { get; init => field = OptionCheck.Features(GetType(), nameof(Features), value); } = [];
+
     /// <summary>Warnings: one <c>-W&lt;value&gt;</c> each, e.g. <c>["all", "extra", "error"]</c>.</summary>
     /// <exception cref="ToolOptionException">A name starts with '-' or contains spaces.</exception>
     [ExecutionParameter]
@@ -90,7 +110,7 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
 
     /// <summary>
     /// Macro definitions: <c>-D&lt;name&gt;</c> for a null value, <c>-D&lt;name&gt;=&lt;value&gt;</c> otherwise, ordered by
-    /// name.
+    /// name. <see cref="Macros.Of"/> writes them as on a command line: <c>Macros.Of("NDEBUG", "VERSION=3")</c>.
     /// </summary>
     /// <exception cref="ToolOptionException">A name is not an identifier (with optional parameter list).</exception>
     [ExecutionParameter]
@@ -114,6 +134,7 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
         Optimization = Optimization,
         DebugInformation = DebugInformation,
         PositionIndependent = PositionIndependent,
+        Features = Features,
         Warnings = Warnings,
         IncludeDirectories = [.. (IncludeDirectories ?? []).Select(Arguments.Of)],
         Definitions = Definitions,

@@ -67,6 +67,14 @@ public abstract class LinkerTool<TSelf> : Tool<TSelf> where TSelf : LinkerTool<T
     [ExecutionParameter]
     public IReadOnlyList<string> RunPathDirectories { get; init => field = OptionCheck.RunPaths(GetType(), nameof(RunPathDirectories), value); } = [];
 
+    /// <summary>
+    /// Options for the linker itself: one <c>-Wl,&lt;value&gt;</c> each, in order, e.g. <c>["--as-needed", "-z,now"]</c>
+    /// (the driver splits a value at commas).
+    /// </summary>
+    /// <exception cref="ToolOptionException">A value is empty or contains spaces.</exception>
+    [ExecutionParameter]
+    public IReadOnlyList<string> LinkerArguments { get; init => field = OptionCheck.LinkerArguments(GetType(), nameof(LinkerArguments), value); } = [];
+
     /// <summary>Anything else, verbatim, before <c>-o</c> (e.g. <c>["-pthread"]</c>).</summary>
     [ExecutionParameter]
     public IReadOnlyList<string> ExtraArguments { get; init => field = OptionCheck.Verbatim(GetType(), nameof(ExtraArguments), value); } = [];
@@ -77,6 +85,7 @@ public abstract class LinkerTool<TSelf> : Tool<TSelf> where TSelf : LinkerTool<T
         LibraryDirectories = LibraryDirectories,
         Libraries = Libraries,
         RunPathDirectories = RunPathDirectories,
+        LinkerArguments = LinkerArguments,
         ExtraArguments = ExtraArguments,
     };
 

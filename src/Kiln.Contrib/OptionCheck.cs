@@ -54,6 +54,30 @@ internal static partial class OptionCheck
         return list;
     }
 
+    public static string[] Features(Type tool, string option, IReadOnlyList<string>? value)
+    {
+        var list = NotNull(tool, option, value);
+        foreach (var f in list)
+        {
+            if (f is null || !WarningPattern().IsMatch(f))
+                throw new ToolOptionException(tool, option, f ?? "null",
+                    "must be a feature name such as 'no-common' or 'visibility=hidden'; the tool writes '-f<value>' (write 'no-common', not '-fno-common')");
+        }
+        return list;
+    }
+
+    public static string[] LinkerArguments(Type tool, string option, IReadOnlyList<string>? value)
+    {
+        var list = NotNull(tool, option, value);
+        foreach (var a in list)
+        {
+            if (string.IsNullOrEmpty(a) || a.StartsWith("-Wl,", StringComparison.Ordinal) || a.Any(c => char.IsWhiteSpace(c) || c == '\0'))
+                throw new ToolOptionException(tool, option, a ?? "null",
+                    "must be a non-empty linker option without spaces such as '--as-needed' or '-z,now'; the tool writes '-Wl,<value>' (write '--as-needed', not '-Wl,--as-needed')");
+        }
+        return list;
+    }
+
     public static Dictionary<string, string?> Definitions(Type tool, string option, IReadOnlyDictionary<string, string?>? value)
     {
         if (value is null)

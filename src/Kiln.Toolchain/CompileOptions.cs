@@ -22,6 +22,10 @@ public sealed record CompileOptions
     /// <summary>Position-independent code for shared libraries: <c>-fPIC</c> when true.</summary>
     public bool PositionIndependent { get; init; }
 
+    /// <summary>Code generation and language features: one <c>-f&lt;value&gt;</c> each, in order (e.g. <c>no-common</c>,
+    /// <c>visibility=hidden</c>).</summary>
+    public IReadOnlyList<string> Features { get; init; } = [];
+
     /// <summary>Warnings: one <c>-W&lt;value&gt;</c> each, in order (e.g. <c>all</c>, <c>extra</c>, <c>error</c>, <c>no-unused</c>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

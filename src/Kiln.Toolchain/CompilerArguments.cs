@@ -14,7 +14,7 @@ public static class CompilerArguments
     public const string DepfileTarget = "_";
 
     /// <summary>
-    /// <c>-x &lt;language&gt; [-std=…] [-O…] [-g] [-fPIC] -W… -I… -D… &lt;extra…&gt; -c -o &lt;object&gt;
+    /// <c>-x &lt;language&gt; [-std=…] [-O…] [-g] [-fPIC] -f… -W… -I… -D… &lt;extra…&gt; -c -o &lt;object&gt;
     /// [-MMD -MT _ -MF &lt;depfile&gt;] &lt;source&gt;</c>.
     /// </summary>
     /// <param name="options">The typed options.</param>
@@ -36,6 +36,8 @@ public static class CompilerArguments
             args.Add("-g");
         if (options.PositionIndependent)
             args.Add("-fPIC");
+        foreach (var f in options.Features)
+            args.Add("-f" + f);
         foreach (var w in options.Warnings)
             args.Add("-W" + w);
         foreach (var dir in options.IncludeDirectories)
@@ -51,7 +53,7 @@ public static class CompilerArguments
     }
 
     /// <summary>
-    /// <c>[-shared] [-Wl,-soname,…] &lt;extra…&gt; -o &lt;output&gt; &lt;inputs…&gt; -L… -l… -Wl,-rpath,…</c>.
+    /// <c>[-shared] [-Wl,-soname,…] -Wl,… &lt;extra…&gt; -o &lt;output&gt; &lt;inputs…&gt; -L… -l… -Wl,-rpath,…</c>.
     /// </summary>
     /// <param name="options">The typed options.</param>
     /// <param name="inputFiles">Object files, static archives and shared libraries, in link order.</param>
@@ -66,6 +68,8 @@ public static class CompilerArguments
             args.Add("-shared");
         if (options.SharedObjectName is not null)
             args.Add("-Wl,-soname," + options.SharedObjectName);
+        foreach (var a in options.LinkerArguments)
+            args.Add("-Wl," + a);
         args.AddRange(options.ExtraArguments);
         args.AddRange(["-o", SafeFileName(outputFile)]);
         args.AddRange(inputFiles.Select(SafeFileName));

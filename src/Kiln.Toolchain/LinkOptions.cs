@@ -21,6 +21,10 @@ public sealed record LinkOptions
     /// <summary>Run-time search path entries: one <c>-Wl,-rpath,&lt;dir&gt;</c> each (<c>$ORIGIN</c> is kept literally).</summary>
     public IReadOnlyList<string> RunPathDirectories { get; init; } = [];
 
+    /// <summary>Options for the linker itself: one <c>-Wl,&lt;value&gt;</c> each, in order, before <c>-o</c> (e.g.
+    /// <c>--as-needed</c>, <c>-z,now</c>; the driver splits a value at commas).</summary>
+    public IReadOnlyList<string> LinkerArguments { get; init; } = [];
+
     /// <summary>Anything else, verbatim, before <c>-o</c>.</summary>
     public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

@@ -79,4 +79,26 @@ public sealed class CompileAndLinkTests : IDisposable
         });
         Assert.Equal("invalid value for option 'sourceDirectory' of CompileAndLink: 'src/'\n  | reason: contains no file ending in '.c'; check the directory and the suffix", e.Message);
     }
+
+    [Fact]
+    public void Object_files_named_as_make_names_them_drop_the_source_suffix()
+    {
+        Assert.Equal("build/obj/net/io.o", CompileAndLink.ObjectFileOf("src/net/io.c", "src/", "build/obj/", ObjectNaming.ReplaceSuffix).AsString());
+        Assert.Equal("obj/lvm.o", CompileAndLink.ObjectFileOf("lvm.c", "./", "obj/", ObjectNaming.ReplaceSuffix).AsString());
+    }
+
+    [Fact]
+    public void Two_sources_that_would_share_an_object_file_are_refused_before_any_compile_starts()
+    {
+        _tree.Write("src/a.c", "");
+        _tree.Write("src/a.cc", "");
+        var e = Assert.Throws<ToolOptionException>(() =>
+        {
+            using (_tree.Enter())
+                CompileAndLink.CompileAll("src/", "c", "build/obj/",
+                    (source, obj) => new CompileC { SourceFile = source, ObjectFile = obj }, ObjectNaming.ReplaceSuffix);
+        });
+        Assert.Equal("invalid value for option 'naming' of CompileAndLink: 'ReplaceSuffix'\n  | reason: gives 'src/a.cc' and 'src/a.c' the one object file 'build/obj/a.o'; use ObjectNaming.AppendSuffix or rename one", e.Message);
+        Assert.False(Directory.Exists(_tree.PathOf("build")));
+    }
 }

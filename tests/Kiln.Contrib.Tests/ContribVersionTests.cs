@@ -13,8 +13,8 @@ namespace Kiln.Contrib.Tests;
 public sealed class ContribVersionTests
 {
     /// <summary>Kiln.Contrib's assembly version and the digest of its sources (<see cref="SourceDigest"/>) when they were last recorded.</summary>
-    private const string RecordedVersion = "0.1.0.0";
-    private const string RecordedSourceDigest = "65f32f1152ecdf5c17ff1247d5d8503a52b0b30732e370b19b2dedf0c45f3c20";
+    private const string RecordedVersion = "0.2.0.0";
+    private const string RecordedSourceDigest = "3d4bed1eb1535ef3cebd5b8188c8400618c371342ac53bc93657cbb2bf069317";
 
     private static string SourceDirectory([CallerFilePath] string here = "") =>
         Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "src", "Kiln.Contrib"));

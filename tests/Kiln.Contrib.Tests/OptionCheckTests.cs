@@ -51,6 +51,13 @@ public sealed class OptionCheckTests
     }
 
     [Fact]
+    public void A_linker_option_written_with_its_dash_Wl_or_with_a_space_is_rejected()
+    {
+        Assert.Contains("(write '--as-needed', not '-Wl,--as-needed')", ErrorOf(() => new LinkExecutable { ObjectFiles = ["a.o"], LinkedFile = "a", LinkerArguments = ["-Wl,--as-needed"] }), StringComparison.Ordinal);
+        Assert.StartsWith("invalid value for option 'LinkerArguments' of LinkSharedLibrary: '-z now'", ErrorOf(() => new LinkSharedLibrary { ObjectFiles = ["a.o"], LinkedFile = "a", LinkerArguments = ["-z now"] }), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Lists_are_copied_so_a_later_change_does_not_reach_the_instance()
     {
         var warnings = new List<string> { "all" };

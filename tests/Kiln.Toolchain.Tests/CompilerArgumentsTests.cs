@@ -19,13 +19,14 @@ public sealed class CompilerArgumentsTests
             Optimization = "s",
             DebugInformation = true,
             PositionIndependent = true,
+            Features = ["no-common", "visibility=hidden"],
             Warnings = ["all", "no-unused"],
             IncludeDirectories = ["include", "/opt/x/include"],
             Definitions = new Dictionary<string, string?> { ["B"] = "2", ["A"] = null },
             ExtraArguments = ["-pthread"],
         };
         Assert.Equal(
-            ["-x", "c++", "-std=c++20", "-Os", "-g", "-fPIC", "-Wall", "-Wno-unused", "-Iinclude", "-I/opt/x/include", "-DA", "-DB=2", "-pthread", "-c", "-o", "a.o", "a.cpp"],
+            ["-x", "c++", "-std=c++20", "-Os", "-g", "-fPIC", "-fno-common", "-fvisibility=hidden", "-Wall", "-Wno-unused", "-Iinclude", "-I/opt/x/include", "-DA", "-DB=2", "-pthread", "-c", "-o", "a.o", "a.cpp"],
             CompilerArguments.Compile(options, "a.cpp", "a.o", depfile: null));
     }
 
@@ -46,9 +47,10 @@ public sealed class CompilerArgumentsTests
             LibraryDirectories = ["/opt/lib"],
             Libraries = ["m"],
             RunPathDirectories = ["$ORIGIN"],
+            LinkerArguments = ["--as-needed", "-z,now"],
             ExtraArguments = ["-pthread"],
         };
-        Assert.Equal(["-shared", "-Wl,-soname,libx.so.1", "-pthread", "-o", "libx.so", "a.o", "libz.a", "-L/opt/lib", "-lm", "-Wl,-rpath,$ORIGIN"],
+        Assert.Equal(["-shared", "-Wl,-soname,libx.so.1", "-Wl,--as-needed", "-Wl,-z,now", "-pthread", "-o", "libx.so", "a.o", "libz.a", "-L/opt/lib", "-lm", "-Wl,-rpath,$ORIGIN"],
             CompilerArguments.Link(options, ["a.o", "libz.a"], "libx.so"));
         Assert.Equal(["-o", "app", "a.o"], CompilerArguments.Link(new LinkOptions(), ["a.o"], "app"));
     }
