@@ -10,40 +10,36 @@ internal static class InitCommand
 {
     internal const string StarterScript =
         """
-        // Kiln build script: run it with `kiln build` (or `kiln` to repeat the last build).
+        // Kiln build script: `kiln build` runs it (`kiln` repeats the last build; `kiln explain` says why each redo ran).
+        // It compiles every .c file under src/ with gcc, in parallel, and links them into build/app.
+        // To grow it: put options all compiles share into `common`; add IncludeDirectories = ["include/"] there; give
+        // the link Libraries = ["m"]; start more tools (Archive, LinkSharedLibrary, CompileCxx, a Tool<T> class of
+        // your own) — a tool instance is redone only when its inputs or options change. See docs/contrib.md.
         using Kiln;
-        using Kiln.Paths;
-        using Kiln.Tools;
+        using Kiln.Contrib;
 
-        using (var context = new Context(maxParallelRedoCount: Environment.ProcessorCount))
+        using var context = new Context(maxParallelRedoCount: Environment.ProcessorCount);
+        var common = new CompileSettings { Standard = "c17", Optimization = "2", Warnings = ["all", "extra"] };
+        CompileAndLink.Start("src/", ".c", "build/obj/",
+            (source, obj) => new CompileC(common) { SourceFile = source, ObjectFile = obj },
+            objects => new LinkExecutable { ObjectFiles = objects, LinkedFile = "build/app" },
+            ObjectNaming.ReplaceSuffix);
+
+        """;
+
+    /// <summary>The program the starter builds when the directory has no <c>src/</c> yet.</summary>
+    internal const string StarterProgram =
+        """
+        #include <stdio.h>
+
+        int main(void)
         {
-            // Helpers (compilers) see only the context's environment; import what they need.
-            context.Env.ImportFromOuter("PATH", ".+", "/usr/bin");
-            new Copy { Source = "README.md", Destination = "build/README.md" }.Start();
-        }
-
-        /// <summary>An example tool: copies one file.</summary>
-        sealed class Copy : Tool<Copy>
-        {
-            [Input.RegularFile] public required TreePath Source { get; init; }
-            [Output.RegularFile] public required TreePath Destination { get; init; }
-
-            protected override async Task<bool> RedoAsync(Copy result, RedoContext context)
-            {
-                using var t = context.Temporary();
-                await File.WriteAllBytesAsync(context.NativePathOf(t.Path), await File.ReadAllBytesAsync(context.NativePathOf(Source)));
-                context.ReplaceOutput(Destination, t.Path);
-                return false;
-            }
+            puts("hello from kiln");
+            return 0;
         }
 
         """;
 
-    /// <summary>
-    /// <c>.kiln/.gitignore</c>: everything in <c>.kiln/</c> is Kiln's and changes with every run (the run-database and its
-    /// WAL, the lock, cached script assemblies, the run's records) except <c>z</c> (kept so that Git tracks the
-    /// directory, as dlb's <c>.dlbroot/z</c>) and <c>u/</c> (assemblies the user adds to scripts' references).
-    /// </summary>
     internal const string GitIgnore =
         """
         # Written by 'kiln init'. Everything in .kiln/ is Kiln's and changes with every run
@@ -90,8 +86,11 @@ internal static class InitCommand
                 Create(WorkingTreeRoot.MarkerName + "/z", "");
                 Create(WorkingTreeRoot.MarkerName + "/.gitignore", GitIgnore);
                 Create(ScriptName.Default, StarterFor(ProjectReferenceForEditors()));
-                if (created.Contains(ScriptName.Default))
-                    Create("README.md", "A Kiln working tree.\n");
+                if (created.Contains(ScriptName.Default) && !Directory.Exists(Path.Combine(cwd, "src")))
+                {
+                    Directory.CreateDirectory(Path.Combine(cwd, "src"));
+                    Create("src/main.c", StarterProgram);
+                }
                 foreach (var path in created)
                     output.WriteLine($"created {path}");
                 output.WriteLine(existing is null

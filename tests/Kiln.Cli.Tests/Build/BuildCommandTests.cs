@@ -203,7 +203,7 @@ public sealed class BuildCommandTests : IDisposable
     public void A_build_script_runs_tools_and_a_second_run_redoes_nothing()
     {
         Write("src/in.txt", "content");
-        Write("build.cs", InitCommand.StarterScript.Replace("README.md", "src/in.txt", StringComparison.Ordinal));
+        Write("build.cs", CopyScript.Text.Replace("README.md", "src/in.txt", StringComparison.Ordinal));
         var first = KilnProcess.Run(_root, "build");
         Assert.Equal(0, first.ExitCode);
         Assert.Contains("I start redo for tool instance", first.Error, StringComparison.Ordinal);
@@ -220,7 +220,7 @@ public sealed class BuildCommandTests : IDisposable
     public void Explain_shows_the_reason_of_each_redo_of_the_last_run()
     {
         Write("src/in.txt", "content");
-        Write("build.cs", InitCommand.StarterScript.Replace("README.md", "src/in.txt", StringComparison.Ordinal));
+        Write("build.cs", CopyScript.Text.Replace("README.md", "src/in.txt", StringComparison.Ordinal));
         Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
         var r = KilnProcess.Run(_root, "explain");
         Assert.Equal(0, r.ExitCode);
@@ -237,13 +237,15 @@ public sealed class BuildCommandTests : IDisposable
             var r = KilnProcess.Run(dir, "init");
             Assert.Equal(0, r.ExitCode);
             Assert.Equal(
-                $"created .kiln/\ncreated .kiln/z\ncreated .kiln/.gitignore\ncreated build.cs\ncreated README.md\ninitialised working tree {dir}/; build with 'kiln build'\n",
+                $"created .kiln/\ncreated .kiln/z\ncreated .kiln/.gitignore\ncreated build.cs\ncreated src/main.c\ninitialised working tree {dir}/; build with 'kiln build'\n",
                 r.Output);
             Assert.Equal(InitCommand.GitIgnore, File.ReadAllText(Path.Combine(dir, ".kiln", ".gitignore")));
             // From a source checkout, the starter names Kiln.Contrib's project for editors and 'dotnet run build.cs'.
             Assert.StartsWith("#:project /", File.ReadAllText(Path.Combine(dir, "build.cs")), StringComparison.Ordinal);
             Assert.Equal(0, KilnProcess.Run(dir, "build").ExitCode);
-            Assert.True(File.Exists(Path.Combine(dir, "build", "README.md")));
+            var app = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Path.Combine(dir, "build", "app")) { RedirectStandardOutput = true })!;
+            Assert.Equal("hello from kiln\n", app.StandardOutput.ReadToEnd());
+            app.WaitForExit();
 
             var again = KilnProcess.Run(dir, "init");
             Assert.Equal(0, again.ExitCode);
@@ -366,7 +368,7 @@ public sealed class BuildCommandTests : IDisposable
     {
         Write("src/in.txt", "content");
         // The starter's Copy tool, started for build/a.txt always and for build/b.txt when the script gets "b".
-        Write("build.cs", InitCommand.StarterScript.Replace(
+        Write("build.cs", CopyScript.Text.Replace(
             "new Copy { Source = \"README.md\", Destination = \"build/README.md\" }.Start();",
             "new Copy { Source = \"src/in.txt\", Destination = \"build/a.txt\" }.Start();\n" +
             "    if (args.Contains(\"b\")) new Copy { Source = \"src/in.txt\", Destination = \"build/b.txt\" }.Start();", StringComparison.Ordinal));

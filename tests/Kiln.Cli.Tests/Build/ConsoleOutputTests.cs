@@ -11,7 +11,7 @@ public sealed class ConsoleOutputTests : IDisposable
     {
         Directory.CreateDirectory(Path.Combine(_root, ".kiln"));
         File.WriteAllText(Path.Combine(_root, "in.txt"), "x");
-        File.WriteAllText(Path.Combine(_root, "build.cs"), Kiln.Cli.Build.InitCommand.StarterScript.Replace("README.md", "in.txt", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(_root, "build.cs"), CopyScript.Text.Replace("README.md", "in.txt", StringComparison.Ordinal));
     }
 
     public void Dispose()
