@@ -216,7 +216,7 @@ public sealed partial class Context : IDisposable
     {
         var root = Path.GetFullPath(rootPath);
         root = root.EndsWith('/') ? root : root + "/";
-        var tree = ManagementTree.Enter(fs, root);
+        var tree = ManagementTree.Enter(fs, root, RunDatabase.FileName, RunDatabase.OlderFileNames);
         try
         {
             var now = configuration.Time.GetUtcNow();
