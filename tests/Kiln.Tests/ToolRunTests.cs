@@ -184,4 +184,30 @@ public sealed class ToolRunTests : IDisposable
 
         Assert.Equal(["redo necessary because of changed environment variable"], RunWithLanguage("fr_CH"));
     }
+
+    [Fact]
+    public void Each_redo_is_recorded_once_with_the_same_start_and_duration_in_the_run_database_and_the_trace()
+    {
+        Run(Compile());
+
+        var redo = Assert.Single(Kiln.Store.RunDatabase.ReadLatestRun(_tree.DatabasePath)!.Redos);
+        using var trace = System.Text.Json.JsonDocument.Parse(_tree.Read(".kiln/trace.json"));
+        var traced = Assert.Single(trace.RootElement.GetProperty("traceEvents").EnumerateArray());
+        Assert.Equal(redo.Tool, traced.GetProperty("name").GetString());
+        Assert.Equal(redo.Reason, traced.GetProperty("args").GetProperty("reason").GetString());
+        Assert.Equal(redo.StartNs / 1000.0, traced.GetProperty("ts").GetDouble());
+        Assert.Equal(redo.DurationNs / 1000.0, traced.GetProperty("dur").GetDouble());
+    }
+
+    [Fact]
+    public void A_failed_redo_is_in_the_trace_as_failed_and_not_in_the_run_database()
+    {
+        _compilerFails = true;
+
+        Assert.Throws<HelperExecutionException>(() => Run(Compile()));
+
+        Assert.Empty(Kiln.Store.RunDatabase.ReadLatestRun(_tree.DatabasePath)!.Redos);
+        using var trace = System.Text.Json.JsonDocument.Parse(_tree.Read(".kiln/trace.json"));
+        Assert.Equal("redo,failed", Assert.Single(trace.RootElement.GetProperty("traceEvents").EnumerateArray()).GetProperty("cat").GetString());
+    }
 }

@@ -47,7 +47,7 @@ internal sealed partial class RunDatabase : IDisposable
     /// </summary>
     public const string Schema =
         """
-        CREATE TABLE Meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);        -- ('schema', '<SchemaVersion>')
+        CREATE TABLE Meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);        -- one row: ('schema', the schema version)
         CREATE TABLE Run(run_id INTEGER PRIMARY KEY,
             start_ns INTEGER NOT NULL,      -- start: nanoseconds since the Unix epoch, UTC
             duration_ns INTEGER,            -- NULL while running, or when the run failed (left by an exception, interrupted)

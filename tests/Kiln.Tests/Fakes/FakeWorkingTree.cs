@@ -38,11 +38,14 @@ internal sealed class FakeWorkingTree : IDisposable
 
     public StringWriter Output { get; } = new();
 
+    /// <summary>The run-database file (real).</summary>
+    public string DatabasePath => _database.Path + "runs.sqlite";
+
     /// <summary>Enters the root context (with helper <c>cc</c> at <c>/bin/cc</c>).</summary>
     public Context Enter(int maxParallelRedoCount = 1)
     {
         var configuration = new Configuration { Log = new DiagnosticLog(Output, Time), Time = Time, HelperInheritsOutputByDefault = false };
-        var context = new Context(maxParallelRedoCount, configuration, Root, FileSystem, ProcessRunner, _database.Path + "runs.sqlite");
+        var context = new Context(maxParallelRedoCount, configuration, Root, FileSystem, ProcessRunner, DatabasePath);
         context.Helper["cc"] = "/bin/cc";
         return context;
     }

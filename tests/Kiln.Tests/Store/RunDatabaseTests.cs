@@ -70,6 +70,19 @@ public sealed class RunDatabaseTests : IDisposable
             Query("SELECT name FROM pragma_table_info('Input') ORDER BY cid"));
     }
 
+    [Fact]
+    public void The_schema_in_docs_run_database_md_is_the_schema_created()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "run-database.md"));
+        var start = docs.IndexOf("```sql\n", StringComparison.Ordinal) + "```sql\n".Length;
+        var shown = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+
+        Assert.Equal(RunDatabase.Schema.TrimEnd(), shown.TrimEnd());
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
+
     // ---- kiln explain --------------------------------------------------------------------------------------
 
     [Fact]
