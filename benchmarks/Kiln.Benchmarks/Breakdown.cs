@@ -62,7 +62,7 @@ public static class Breakdown
             Step("Fingerprints (both from one encoding)", context, (c, t) => descriptor.Fingerprints(t));
             var fp = tools.ToDictionary(t => t, t => (descriptor.Fingerprint(t), descriptor.Fingerprint(t, true)));
             var realKey = ToolDefinitions.IdentityOf(typeof(CopyTool), run.Tree.RootNative, run.DefinitionDigests).Key;
-            Step("RunDatabase.GetOrRegisterInstance (SELECT)", context, (c, t) => run.Database.GetOrRegisterInstance(
+            Step("RunDatabase.LookUpInstance (key built per start)", context, (c, t) => run.Database.LookUpInstance(
                 realKey + "|" + PlatformId(), fp[t].Item1, fp[t].Item2));
             var keyOfRun = run.Identities[typeof(CopyTool)].ToolKey;
             Step("RunDatabase.LookUpInstance (1 SELECT)", context, (c, t) => run.Database.LookUpInstance(keyOfRun, fp[t].Item1, fp[t].Item2));
@@ -122,7 +122,7 @@ public static class Breakdown
         for (var r = 0; r < rounds; r++)
         {
             var t0 = Stopwatch.GetTimestamp();
-            var management = ManagementTree.Enter(fs, rootNative);
+            var management = ManagementTree.Enter(fs, rootNative, Store.RunDatabase.FileName, Store.RunDatabase.OlderFileNames);
             Part("entry: ManagementTree.Enter (lock, t/, probe)", t0);
             t0 = Stopwatch.GetTimestamp();
             var startNs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L;

@@ -45,7 +45,13 @@ public sealed partial class Context : IDisposable
     {
     }
 
-    internal Context(int maxParallelRedoCount, Configuration? configuration, string? rootPath, IFileSystem fs, IProcessRunner processRunner)
+    /// <summary>
+    /// The seam for tests: a root context on <paramref name="fs"/> and <paramref name="processRunner"/> (fakes), with the
+    /// clock of <see cref="Configuration.Time"/>. The run-database is <paramref name="runDatabasePath"/> when given (a real
+    /// SQLite file beside a fake file system, so that a second root context sees what the first recorded), else
+    /// <c>.kiln/</c>'s on a real file system and an in-memory one (forgotten when the root context is left) on a fake.
+    /// </summary>
+    internal Context(int maxParallelRedoCount, Configuration? configuration, string? rootPath, IFileSystem fs, IProcessRunner processRunner, string? runDatabasePath = null)
     {
         CheckNotInRedo("a context cannot be entered in a redo");
         _exceptionAtEntry = ExceptionInFlight.Current();
@@ -53,7 +59,7 @@ public sealed partial class Context : IDisposable
         MaxParallelRedoCount = Math.Max(1, maxParallelRedoCount);
         if (Parent is null)
         {
-            _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner);
+            _run = EnterRoot(configuration ?? Configuration.Default, rootPath ?? Directory.GetCurrentDirectory(), fs, processRunner, runDatabasePath);
             if (_run.Tree.RemovedOlderRunDatabase)
                 _run.Configuration.Log.Inform($"removed the run-database of an older Kiln (its schema is not {RunDatabase.SchemaVersion}): every tool instance is redone once", Level.Info);
             lock (OpenRoots)
@@ -206,17 +212,17 @@ public sealed partial class Context : IDisposable
         CompletePendingRedos();
     }
 
-    private static RunState EnterRoot(Configuration configuration, string rootPath, IFileSystem fs, IProcessRunner processRunner)
+    private static RunState EnterRoot(Configuration configuration, string rootPath, IFileSystem fs, IProcessRunner processRunner, string? runDatabasePath)
     {
         var root = Path.GetFullPath(rootPath);
         root = root.EndsWith('/') ? root : root + "/";
-        var tree = ManagementTree.Enter(fs, root);
+        var tree = ManagementTree.Enter(fs, root, RunDatabase.FileName, RunDatabase.OlderFileNames);
         try
         {
             var now = configuration.Time.GetUtcNow();
             var startNs = (now.ToUnixTimeMilliseconds() * 1_000_000L) + (now.Ticks % TimeSpan.TicksPerMillisecond * 100);
             var forgetNs = startNs - (long)(configuration.MaxDependencyAge.Ticks * 100m > long.MaxValue ? long.MaxValue : configuration.MaxDependencyAge.Ticks * 100);
-            var databasePath = fs.IsReal ? tree.RunDatabaseNative : ":memory:";
+            var databasePath = runDatabasePath ?? (fs.IsReal ? tree.RunDatabaseNative : ":memory:");
             RunDatabase database;
             try
             {

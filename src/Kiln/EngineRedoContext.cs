@@ -25,6 +25,8 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
 
     internal IFileSystem FileSystem => _run.FileSystem;
 
+    internal MessageCategoryLevels Levels => _run.Configuration.Levels;
+
     public override string NativePathOf(TreePath path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -208,45 +210,10 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
 
     private bool Replace(RoleDescriptor role, TreePath managedPath, TreePath managedSource)
     {
-        var destination = NativePathOf(managedPath);
-        var from = NativePathOf(managedSource);
-        var levels = _run.Configuration.Levels;
-        if (role.Kind == RoleKind.OutputRegularFile)
-        {
-            var keepSame = !((Output.RegularFileAttribute)role.Declaration).ReplaceBySameContent;
-            var existing = FileSystem.Lstat(destination);
-            if (keepSame && existing.Kind == FileKind.RegularFile && FileSystem.Lstat(from).Size == existing.Size && FileSystem.ContentEquals(from, destination))
-            {
-                FileSystem.Delete(from);
-                Log.Inform($"kept regular file because replacement has same content: {managedPath}", levels.OutputFilesystemObjectReplacement);
-                return false;
-            }
-            FileSystem.CreateDirectory(Path.GetDirectoryName(destination.TrimEnd('/'))!);
-            if (existing.Kind == FileKind.Directory)
-                FileSystem.Delete(destination);
-            FileSystem.Rename(from, destination);
+        var replaced = RoleAction.Of(role.Kind).Replace(this, role, managedPath, NativePathOf(managedPath), NativePathOf(managedSource));
+        if (replaced)
             _replaced.Add(managedPath);
-            Log.Inform($"replaced regular file with different one: {managedPath}", levels.OutputFilesystemObjectReplacement);
-            return true;
-        }
-        FileSystem.CreateDirectory(Path.GetDirectoryName(destination.TrimEnd('/'))!);
-        if (role.Kind == RoleKind.OutputDirectory)
-        {
-            var old = FileSystem.Lstat(destination.TrimEnd('/'));
-            if (old.Exists)
-            {
-                using var trash = Temporary(isDirectory: true);
-                FileSystem.Rename(destination.TrimEnd('/'), NativePathOf(trash.Path) + "old");
-            }
-            FileSystem.Rename(from.TrimEnd('/'), destination.TrimEnd('/'));
-            _replaced.Add(managedPath);
-            Log.Inform($"replaced directory: {managedPath}", levels.OutputFilesystemObjectReplacement);
-            return true;
-        }
-        FileSystem.Rename(from, destination);
-        _replaced.Add(managedPath);
-        Log.Inform($"replaced non-regular file: {managedPath}", levels.OutputFilesystemObjectReplacement);
-        return true;
+        return replaced;
     }
 
     /// <summary>A helper process started by this redo and not yet exited; <see cref="Stop"/> kills it.</summary>

@@ -12,7 +12,7 @@ namespace Kiln.WorkingTree;
 /// <item><term><c>lock</c></term><description>lock file, <c>flock</c>ed by the running process, content: its pid</description></item>
 /// <item><term><c>t/</c></term><description>temporaries of the run; emptied when a root context is entered, removed when it is left</description></item>
 /// <item><term><c>o</c></term><description>probe file whose mtime after a one-byte write is the working-tree time</description></item>
-/// <item><term><c>runs-2.sqlite</c></term><description>run-database (the number is the schema version; see docs/run-database.md)</description></item>
+/// <item><term><c>runs-&lt;N&gt;.sqlite</c></term><description>run-database (N is the schema version: the name is passed to <see cref="Enter"/> by the root context, from the run-database; see docs/run-database.md)</description></item>
 /// <item><term><c>u/</c></term><description>user's: assemblies added to build scripts' references (never written by Kiln)</description></item>
 /// <item><term><c>z</c></term><description>user's: never touched by Kiln (lets Git track <c>.kiln/</c>)</description></item>
 /// </list>
@@ -20,21 +20,17 @@ namespace Kiln.WorkingTree;
 internal sealed class ManagementTree : IDisposable
 {
     public const string DirectoryName = ".kiln";
-    public const string RunDatabaseName = "runs-2.sqlite";
-
-    // Run-databases of older schemas: never read again (a schema change redoes every tool instance once), so removed
-    // with their WAL and shared-memory files rather than left behind.
-    private static readonly string[] OlderRunDatabaseNames = ["runs-1.sqlite"];
-
     private readonly IFileSystem _fs;
     private readonly IDisposable _lock;
+    private readonly string _runDatabaseName;
     private long _nextTemporary;
 
-    private ManagementTree(IFileSystem fs, string root, IDisposable processLock)
+    private ManagementTree(IFileSystem fs, string root, IDisposable processLock, string runDatabaseName)
     {
         _fs = fs;
         RootNative = root;
         _lock = processLock;
+        _runDatabaseName = runDatabaseName;
     }
 
     /// <summary>Absolute native path of the working tree's root, ending in <c>/</c>.</summary>
@@ -52,7 +48,7 @@ internal sealed class ManagementTree : IDisposable
 
     public string LockNative => ManagementNative + "lock";
 
-    public string RunDatabaseNative => ManagementNative + RunDatabaseName;
+    public string RunDatabaseNative => ManagementNative + _runDatabaseName;
 
     /// <summary>Whether entering removed the run-database of an older schema (every tool instance is redone once).</summary>
     public bool RemovedOlderRunDatabase { get; private set; }
@@ -60,11 +56,16 @@ internal sealed class ManagementTree : IDisposable
     /// <summary>
     /// Enters the working tree at <paramref name="root"/>: checks the marker, takes the lock and repairs the
     /// management tree (temporary directory emptied, probe file recreated, a run-database path that is not a
-    /// regular file removed). On failure nothing stays locked.
+    /// regular file removed, those of <paramref name="olderRunDatabaseNames"/> removed with their WAL and shared-memory
+    /// files: never read again, as a schema change redoes every tool instance once). On failure nothing stays locked.
     /// </summary>
+    /// <param name="fs">The file system.</param>
+    /// <param name="root">The working tree's root.</param>
+    /// <param name="runDatabaseName">The run-database's file name in <c>.kiln/</c> (the run-database's, which owns the schema version in it).</param>
+    /// <param name="olderRunDatabaseNames">File names of the run-databases of older schemas.</param>
     /// <exception cref="NoWorkingTreeException"><paramref name="root"/> has no <c>.kiln/</c> directory.</exception>
     /// <exception cref="ManagementTreeException">The lock is held or the management tree cannot be repaired.</exception>
-    public static ManagementTree Enter(IFileSystem fs, string root)
+    public static ManagementTree Enter(IFileSystem fs, string root, string runDatabaseName, IReadOnlyList<string> olderRunDatabaseNames)
     {
         root = root.EndsWith('/') ? root : root + "/";
         var marker = fs.Lstat(root + DirectoryName);
@@ -103,7 +104,7 @@ internal sealed class ManagementTree : IDisposable
                 "  | wait for it to finish: the lock is released when that process ends, even if it is killed");
         }
 
-        var tree = new ManagementTree(fs, root, processLock);
+        var tree = new ManagementTree(fs, root, processLock, runDatabaseName);
         try
         {
             fs.Delete(tree.TemporaryObjectNative);
@@ -113,7 +114,7 @@ internal sealed class ManagementTree : IDisposable
             var database = fs.Lstat(tree.RunDatabaseNative);
             if (database.Exists && database.Kind != FileKind.RegularFile)
                 fs.Delete(tree.RunDatabaseNative);
-            foreach (var older in OlderRunDatabaseNames)
+            foreach (var older in olderRunDatabaseNames)
             {
                 if (!fs.Lstat(tree.ManagementNative + older).Exists)
                     continue;

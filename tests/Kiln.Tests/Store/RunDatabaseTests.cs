@@ -63,12 +63,25 @@ public sealed class RunDatabaseTests : IDisposable
             ["Input", "Meta", "OutputWriter", "Redo", "RedoState", "Run", "ToolInst"],
             Query("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name"));
         Assert.Equal(["schema|2"], Query("SELECT key, value FROM Meta"));
-        Assert.True(RunDatabase.FileName == $"runs-{RunDatabase.SchemaVersion}.sqlite" && RunDatabase.FileName == Kiln.WorkingTree.ManagementTree.RunDatabaseName,
-            "the file name names the schema version, and the management tree uses it");
+        Assert.Equal("runs-2.sqlite", RunDatabase.FileName);
+        Assert.Equal(["runs-1.sqlite"], RunDatabase.OlderFileNames);
         Assert.Equal(
             ["tool_inst_id", "path", "is_explicit", "memo", "run_id"],
             Query("SELECT name FROM pragma_table_info('Input') ORDER BY cid"));
     }
+
+    [Fact]
+    public void The_schema_in_docs_run_database_md_is_the_schema_created()
+    {
+        var docs = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "run-database.md"));
+        var start = docs.IndexOf("```sql\n", StringComparison.Ordinal) + "```sql\n".Length;
+        var shown = docs[start..docs.IndexOf("```", start, StringComparison.Ordinal)];
+
+        Assert.Equal(RunDatabase.Schema.TrimEnd(), shown.TrimEnd());
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "") =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
 
     // ---- kiln explain --------------------------------------------------------------------------------------
 
@@ -77,8 +90,8 @@ public sealed class RunDatabaseTests : IDisposable
     {
         using (var db = Open())
         {
-            var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
-            var b = db.GetOrRegisterInstance("T", Fp2, Fp2);
+            var a = db.LookUpInstance("T", Fp1, Fp1).InstanceId;
+            var b = db.LookUpInstance("T", Fp2, Fp2).InstanceId;
             db.StoreTrace(a, NewTrace(new TracedInput("src/x.h/", false, Memo(1))), []);
             db.StoreTrace(b, NewTrace(), []);
             db.RecordRedo(a, "Compile(Source='src/a.c')", "redo necessary because not run before", 1, 1);
@@ -120,8 +133,8 @@ public sealed class RunDatabaseTests : IDisposable
     public void Claiming_an_output_last_written_by_another_instance_marks_that_instance_and_commits()
     {
         using var db = Open();
-        var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
-        var b = db.GetOrRegisterInstance("T", Fp2, Fp1);
+        var a = db.LookUpInstance("T", Fp1, Fp1).InstanceId;
+        var b = db.LookUpInstance("T", Fp2, Fp1).InstanceId;
         db.ClaimOutputs(a, [TreePath.Parse("out/x")]);
         db.StoreTrace(a, NewTrace(), []);
         db.ClaimOutputs(b, [TreePath.Parse("out/x")]);
@@ -136,7 +149,7 @@ public sealed class RunDatabaseTests : IDisposable
     public void Claiming_its_own_outputs_again_marks_nothing()
     {
         using var db = Open();
-        var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
+        var a = db.LookUpInstance("T", Fp1, Fp1).InstanceId;
         db.ClaimOutputs(a, [TreePath.Parse("out/x"), TreePath.Parse("out/d/", true)]);
         db.StoreTrace(a, NewTrace(), []);
         db.ClaimOutputs(a, [TreePath.Parse("out/x"), TreePath.Parse("out/d/", true)]);
@@ -149,8 +162,8 @@ public sealed class RunDatabaseTests : IDisposable
     public void A_new_redo_of_the_marked_instance_clears_its_mark_and_marks_the_other()
     {
         using var db = Open();
-        var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
-        var b = db.GetOrRegisterInstance("T", Fp2, Fp1);
+        var a = db.LookUpInstance("T", Fp1, Fp1).InstanceId;
+        var b = db.LookUpInstance("T", Fp2, Fp1).InstanceId;
         db.ClaimOutputs(a, [TreePath.Parse("out/x")]);
         db.StoreTrace(a, NewTrace(), []);
         db.ClaimOutputs(b, [TreePath.Parse("out/x")]);
@@ -169,7 +182,7 @@ public sealed class RunDatabaseTests : IDisposable
     {
         using (var db = Open(startNs: 1000))
         {
-            var a = db.GetOrRegisterInstance("T", Fp1, Fp1);
+            var a = db.LookUpInstance("T", Fp1, Fp1).InstanceId;
             db.ClaimOutputs(a, [TreePath.Parse("out/x")]);
             db.StoreTrace(a, NewTrace(), []);
             db.Commit();
@@ -203,14 +216,14 @@ public sealed class RunDatabaseTests : IDisposable
         long id;
         using (var db = Open())
         {
-            id = db.GetOrRegisterInstance("t.cs:3|p", Fp1, Fp2);
+            id = db.LookUpInstance("t.cs:3|p", Fp1, Fp2).InstanceId;
             db.StoreTrace(id, trace, []);
             db.Commit();
         }
 
         using var again = Open(startNs: 2000);
 
-        Assert.Equal(id, again.GetOrRegisterInstance("t.cs:3|p", Fp1, Fp2));
+        Assert.Equal(id, again.LookUpInstance("t.cs:3|p", Fp1, Fp2).InstanceId);
         AssertTraceEqual(trace, again.LoadTrace(id));
     }
 
@@ -221,7 +234,7 @@ public sealed class RunDatabaseTests : IDisposable
         using (var db = Open())
         {
             db.Commit();
-            id = db.GetOrRegisterInstance("t.cs:3|p", Fp1, Fp2);
+            id = db.LookUpInstance("t.cs:3|p", Fp1, Fp2).InstanceId;
             db.StoreTrace(id, NewTrace(), []);
         }
 
@@ -268,14 +281,14 @@ public sealed class RunDatabaseTests : IDisposable
     // ---- tool instances and traces --------------------------------------------------------------------------
 
     [Fact]
-    public void GetOrRegisterInstance_is_idempotent_per_tool_and_fingerprint()
+    public void Looking_up_an_instance_registers_it_once_per_tool_and_fingerprint()
     {
         using var db = Open();
 
-        var a = db.GetOrRegisterInstance("t.cs:3|p", Fp1, Fp2);
-        var again = db.GetOrRegisterInstance("t.cs:3|p", Fp1, Fp2);
-        var otherFingerprint = db.GetOrRegisterInstance("t.cs:3|p", Fp2, Fp2);
-        var otherTool = db.GetOrRegisterInstance("t.cs:4|p", Fp1, Fp2);
+        var a = db.LookUpInstance("t.cs:3|p", Fp1, Fp2).InstanceId;
+        var again = db.LookUpInstance("t.cs:3|p", Fp1, Fp2).InstanceId;
+        var otherFingerprint = db.LookUpInstance("t.cs:3|p", Fp2, Fp2).InstanceId;
+        var otherTool = db.LookUpInstance("t.cs:4|p", Fp1, Fp2).InstanceId;
 
         Assert.Equal(a, again);
         Assert.Equal(3, new[] { a, otherFingerprint, otherTool }.Distinct().Count());
@@ -286,7 +299,7 @@ public sealed class RunDatabaseTests : IDisposable
     {
         using var db = Open();
 
-        Assert.Null(db.LoadTrace(db.GetOrRegisterInstance("t", Fp1, Fp1)));
+        Assert.Null(db.LoadTrace(db.LookUpInstance("t", Fp1, Fp1).InstanceId));
         Assert.Null(db.LoadTrace(12345));
     }
 
@@ -294,7 +307,7 @@ public sealed class RunDatabaseTests : IDisposable
     public void A_stored_trace_is_loaded_as_stored()
     {
         using var db = Open();
-        var id = db.GetOrRegisterInstance("t", Fp1, Fp1);
+        var id = db.LookUpInstance("t", Fp1, Fp1).InstanceId;
         var trace = new Trace(true, [1, 2, 3], [4, 5], [
             new TracedInput("src/a.c/", true, Memo(7)),
             new TracedInput("include/", true, FileMemo.Missing.Encode()),
@@ -310,7 +323,7 @@ public sealed class RunDatabaseTests : IDisposable
     public void Storing_a_trace_replaces_the_previous_one()
     {
         using var db = Open();
-        var id = db.GetOrRegisterInstance("t", Fp1, Fp1);
+        var id = db.LookUpInstance("t", Fp1, Fp1).InstanceId;
         db.StoreTrace(id, new Trace(true, [1], [1], [new TracedInput("old/", false, Memo(1))]), []);
         var second = NewTrace(new TracedInput("new/", true, Memo(2)));
 
@@ -323,7 +336,7 @@ public sealed class RunDatabaseTests : IDisposable
     public void A_modified_output_invalidates_exactly_the_inputs_under_it()
     {
         using var db = Open();
-        var consumer = db.GetOrRegisterInstance("consumer", Fp1, Fp1);
+        var consumer = db.LookUpInstance("consumer", Fp1, Fp1).InstanceId;
         db.StoreTrace(consumer, NewTrace(
             new TracedInput("a/b/", true, Memo(1)),
             new TracedInput("a/b/c/", false, Memo(2)),
@@ -331,7 +344,7 @@ public sealed class RunDatabaseTests : IDisposable
             new TracedInput("a/b0/", true, Memo(4)),
             new TracedInput("a/", true, Memo(5)),
             new TracedInput("x/a/b/", true, Memo(6))), []);
-        var producer = db.GetOrRegisterInstance("producer", Fp1, Fp1);
+        var producer = db.LookUpInstance("producer", Fp1, Fp1).InstanceId;
 
         db.StoreTrace(producer, NewTrace(), [TreePath.Parse("a/b")]);
 
@@ -348,10 +361,10 @@ public sealed class RunDatabaseTests : IDisposable
     public void A_modified_directory_output_invalidates_the_inputs_under_it()
     {
         using var db = Open();
-        var consumer = db.GetOrRegisterInstance("consumer", Fp1, Fp1);
+        var consumer = db.LookUpInstance("consumer", Fp1, Fp1).InstanceId;
         db.StoreTrace(consumer, NewTrace(new TracedInput("d/e/", true, Memo(1)), new TracedInput("de/", true, Memo(2))), []);
 
-        db.StoreTrace(db.GetOrRegisterInstance("producer", Fp1, Fp1), NewTrace(), [TreePath.Parse("d/")]);
+        db.StoreTrace(db.LookUpInstance("producer", Fp1, Fp1).InstanceId, NewTrace(), [TreePath.Parse("d/")]);
 
         var memos = db.LoadTrace(consumer)!.Inputs.ToDictionary(i => i.EncodedPath, i => Hex(i.Memo));
         Assert.Null(memos["d/e/"]);
@@ -362,9 +375,9 @@ public sealed class RunDatabaseTests : IDisposable
     public void A_sibling_with_other_parameters_counts_only_with_a_known_redo()
     {
         using var db = Open();
-        var first = db.GetOrRegisterInstance("t", Fp1, [9]);
-        var second = db.GetOrRegisterInstance("t", Fp2, [9]);
-        var otherDependencies = db.GetOrRegisterInstance("t", [3], [8]);
+        var first = db.LookUpInstance("t", Fp1, [9]).InstanceId;
+        var second = db.LookUpInstance("t", Fp2, [9]).InstanceId;
+        var otherDependencies = db.LookUpInstance("t", [3], [8]).InstanceId;
 
         Assert.False(db.HasSiblingWithOtherParameters("t", [9], second));
         db.StoreTrace(first, NewTrace(), []);
@@ -392,9 +405,9 @@ public sealed class RunDatabaseTests : IDisposable
         long old = 0, fresh = 0;
         CompleteRun(100, db =>
         {
-            old = db.GetOrRegisterInstance("old", Fp1, Fp1);
+            old = db.LookUpInstance("old", Fp1, Fp1).InstanceId;
             db.StoreTrace(old, NewTrace(new TracedInput("a/", true, Memo(1))), []);
-            fresh = db.GetOrRegisterInstance("fresh", Fp1, Fp1);
+            fresh = db.LookUpInstance("fresh", Fp1, Fp1).InstanceId;
             db.StoreTrace(fresh, NewTrace(), []);
         });
         CompleteRun(600, db => db.StoreTrace(fresh, NewTrace(new TracedInput("b/", true, Memo(2))), []));
@@ -415,7 +428,7 @@ public sealed class RunDatabaseTests : IDisposable
         long id = 0;
         CompleteRun(100, db =>
         {
-            id = db.GetOrRegisterInstance("t", Fp1, Fp1);
+            id = db.LookUpInstance("t", Fp1, Fp1).InstanceId;
             db.StoreTrace(id, NewTrace(), []);
         });
 
@@ -442,16 +455,21 @@ public sealed class RunDatabaseTests : IDisposable
     [Fact]
     public void The_redos_of_a_run_are_returned_in_start_order()
     {
-        using var db = Open();
-        var id = db.GetOrRegisterInstance("t", Fp1, Fp1);
+        var db = Open();
+        var id = db.LookUpInstance("t", Fp1, Fp1).InstanceId;
 
         db.RecordRedo(id, "B()", "redo necessary because not run before", 20, 5);
         db.RecordRedo(id, "A()", "redo requested by start()", 10, -1);
+        db.Commit();
 
+        // Read as kiln explain reads them, beside the open run.
         Assert.Equal(
             [new RedoRecord(db.RunId, "A()", "redo requested by start()", 10, -1), new RedoRecord(db.RunId, "B()", "redo necessary because not run before", 20, 5)],
-            db.RedosOfRun(db.RunId));
-        Assert.Empty(db.RedosOfRun(db.RunId + 1));
+            RunDatabase.ReadLatestRun(DatabasePath)!.Redos);
+        db.Dispose();
+        using var next = Open(startNs: 2000);
+        next.Commit();
+        Assert.Empty(RunDatabase.ReadLatestRun(DatabasePath)!.Redos);
     }
 
     [Fact]
@@ -460,7 +478,7 @@ public sealed class RunDatabaseTests : IDisposable
         long id;
         using (var db = Open())
         {
-            id = db.GetOrRegisterInstance("t", Fp1, Fp1);
+            id = db.LookUpInstance("t", Fp1, Fp1).InstanceId;
             var inputs = Enumerable.Range(0, 2100).Select(i => new TracedInput($"f{i}/", true, Memo(i))).ToArray();
             db.StoreTrace(id, NewTrace(inputs), []);
         }

@@ -1,4 +1,5 @@
 using Kiln.Paths;
+using Kiln.Store;
 using Kiln.Tests.Fakes;
 using Kiln.WorkingTree;
 using Microsoft.Extensions.Time.Testing;
@@ -20,16 +21,18 @@ public sealed class ManagementTreeTests : IDisposable
 
     public void Dispose() => _directory.Dispose();
 
+    private static ManagementTree Enter(IFileSystem fs, string root) => ManagementTree.Enter(fs, root, RunDatabase.FileName, RunDatabase.OlderFileNames);
+
     private ManagementTree EnterNew()
     {
         Directory.CreateDirectory(P(".kiln"));
-        return ManagementTree.Enter(_fs, Root);
+        return Enter(_fs, Root);
     }
 
     [Fact]
     public void A_directory_without_kiln_is_no_working_tree()
     {
-        var e = Assert.Throws<NoWorkingTreeException>(() => ManagementTree.Enter(_fs, Root));
+        var e = Assert.Throws<NoWorkingTreeException>(() => Enter(_fs, Root));
 
         Assert.Contains("'.kiln'", e.Message, StringComparison.Ordinal);
         Assert.Contains("working tree", e.Message, StringComparison.Ordinal);
@@ -42,7 +45,7 @@ public sealed class ManagementTreeTests : IDisposable
         Directory.CreateDirectory(P("real"));
         Directory.CreateSymbolicLink(P(".kiln"), P("real"));
 
-        var e = Assert.Throws<NoWorkingTreeException>(() => ManagementTree.Enter(_fs, Root));
+        var e = Assert.Throws<NoWorkingTreeException>(() => Enter(_fs, Root));
 
         Assert.Contains("'.kiln'", e.Message, StringComparison.Ordinal);
         Assert.Contains("working tree", e.Message, StringComparison.Ordinal);
@@ -53,7 +56,7 @@ public sealed class ManagementTreeTests : IDisposable
     {
         File.WriteAllText(P(".kiln"), "");
 
-        Assert.Throws<NoWorkingTreeException>(() => ManagementTree.Enter(_fs, Root));
+        Assert.Throws<NoWorkingTreeException>(() => Enter(_fs, Root));
     }
 
     [Fact]
@@ -73,7 +76,7 @@ public sealed class ManagementTreeTests : IDisposable
     {
         Directory.CreateDirectory(P(".kiln"));
 
-        using var tree = ManagementTree.Enter(_fs, Root.TrimEnd('/'));
+        using var tree = Enter(_fs, Root.TrimEnd('/'));
 
         Assert.Equal(Root, tree.RootNative);
     }
@@ -186,7 +189,7 @@ public sealed class ManagementTreeTests : IDisposable
         Directory.CreateDirectory(P(".kiln"));
         using var held = ProcessLock.TryAcquire(P(".kiln/lock"));
 
-        var e = Assert.Throws<ManagementTreeException>(() => ManagementTree.Enter(_fs, Root));
+        var e = Assert.Throws<ManagementTreeException>(() => Enter(_fs, Root));
 
         var lines = e.Message.Split('\n');
         Assert.Equal(3, lines.Length);
@@ -201,7 +204,7 @@ public sealed class ManagementTreeTests : IDisposable
         Directory.CreateDirectory(P(".kiln"));
         var fs = new FailingProbeFileSystem();
 
-        var e = Assert.Throws<ManagementTreeException>(() => ManagementTree.Enter(fs, Root));
+        var e = Assert.Throws<ManagementTreeException>(() => Enter(fs, Root));
 
         Assert.StartsWith($"failed to setup management tree for '{Root}'\n  | reason: probe failed", e.Message);
         using var again = ProcessLock.TryAcquire(P(".kiln/lock"));
@@ -217,7 +220,7 @@ public sealed class ManagementTreeTests : IDisposable
         tree.Dispose();
 
         Assert.False(Directory.Exists(P(".kiln/t")));
-        using var again = ManagementTree.Enter(_fs, Root);
+        using var again = Enter(_fs, Root);
     }
 
     [Fact]
@@ -272,7 +275,7 @@ public sealed class ManagementTreeTests : IDisposable
     {
         var fs = new InMemoryFileSystem();
         fs.AddDirectory("/w/.kiln/");
-        using var tree = ManagementTree.Enter(fs, "/w/");
+        using var tree = Enter(fs, "/w/");
         var t = tree.WorkingTreeTimeNs();
         var touches = 0;
         fs.ProbeTouched = _ =>
@@ -291,7 +294,7 @@ public sealed class ManagementTreeTests : IDisposable
     {
         var fs = new InMemoryFileSystem();
         fs.AddDirectory("/w/.kiln/");
-        using var tree = ManagementTree.Enter(fs, "/w/");
+        using var tree = Enter(fs, "/w/");
         var time = new FakeTimeProvider();
         var touches = 0;
         fs.ProbeTouched = _ =>
@@ -315,7 +318,7 @@ public sealed class ManagementTreeTests : IDisposable
     {
         var fs = new InMemoryFileSystem();
         fs.AddDirectory("/w/.kiln/");
-        using var tree = ManagementTree.Enter(fs, "/w/");
+        using var tree = Enter(fs, "/w/");
         var t = tree.WorkingTreeTimeNs();
         var touches = 0;
         fs.ProbeTouched = _ =>
@@ -336,7 +339,7 @@ public sealed class ManagementTreeTests : IDisposable
     {
         var fs = new InMemoryFileSystem();
         fs.AddDirectory("/w/.kiln/");
-        using var tree = ManagementTree.Enter(fs, "/w/");
+        using var tree = Enter(fs, "/w/");
         var time = new FakeTimeProvider();
         fs.ProbeTouched = _ => time.Advance(TimeSpan.FromSeconds(1));
 
@@ -354,9 +357,9 @@ public sealed class ManagementTreeTests : IDisposable
     {
         var fs = new InMemoryFileSystem();
         fs.AddDirectory("/w/.kiln/");
-        using var tree = ManagementTree.Enter(fs, "/w");
+        using var tree = Enter(fs, "/w");
 
-        var e = Assert.Throws<ManagementTreeException>(() => ManagementTree.Enter(fs, "/w"));
+        var e = Assert.Throws<ManagementTreeException>(() => Enter(fs, "/w"));
 
         Assert.Equal("  | reason: '/w/.kiln/lock' is locked by another kiln process", e.Message.Split('\n')[1]);
         Assert.True(fs.IsLocked("/w/.kiln/lock"));
