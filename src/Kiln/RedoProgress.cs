@@ -4,4 +4,6 @@ namespace Kiln;
 /// <param name="Started">Redos started so far in the run.</param>
 /// <param name="Completed">Redos completed (successfully or not) so far.</param>
 /// <param name="Tool">The tool instance whose redo just started or completed.</param>
-public sealed record RedoProgress(int Started, int Completed, string Tool);
+/// <param name="Due">Redos found necessary so far in the run, running and queued ones included: the total as far as it is
+/// known (tool instances the script has not started yet are not counted), as ninja's <c>[finished/total]</c>.</param>
+public sealed record RedoProgress(int Started, int Completed, string Tool, int Due);

@@ -37,7 +37,7 @@ internal sealed class ToolRedo(
         foreach (var (role, value) in dependencies.NonExplicitEnvironment)
             role.Property.SetValue(result, value);
         var progress = _run.Configuration.Progress;
-        progress?.Invoke(new RedoProgress(Interlocked.Increment(ref _run.RedosStarted), Volatile.Read(ref _run.RedosCompleted), _description));
+        progress?.Invoke(new RedoProgress(Interlocked.Increment(ref _run.RedosStarted), Volatile.Read(ref _run.RedosCompleted), _description, Volatile.Read(ref _run.RedosDue)));
         _startNs = _run.ElapsedNs;
         try
         {
@@ -52,7 +52,7 @@ internal sealed class ToolRedo(
         }
         finally
         {
-            progress?.Invoke(new RedoProgress(Volatile.Read(ref _run.RedosStarted), Interlocked.Increment(ref _run.RedosCompleted), _description));
+            progress?.Invoke(new RedoProgress(Volatile.Read(ref _run.RedosStarted), Interlocked.Increment(ref _run.RedosCompleted), _description, Volatile.Read(ref _run.RedosDue)));
         }
     }
 

@@ -210,4 +210,22 @@ public sealed class ToolRunTests : IDisposable
         using var trace = System.Text.Json.JsonDocument.Parse(_tree.Read(".kiln/trace.json"));
         Assert.Equal("redo,failed", Assert.Single(trace.RootElement.GetProperty("traceEvents").EnumerateArray()).GetProperty("cat").GetString());
     }
+
+    [Fact]
+    public void Progress_counts_every_redo_found_necessary_as_the_total_queued_ones_included()
+    {
+        _tree.Write("src/b.c", "b1");
+        _tree.Write("src/c.c", "c1");
+        var events = new List<RedoProgress>();
+        using (_tree.Enter(maxParallelRedoCount: 1, progress: p => { lock (events) events.Add(p); }))
+        {
+            foreach (var name in (string[])["a", "b", "c"])
+                new FakeCompile { SourceFile = $"src/{name}.c", ObjectFile = $"{name}.o" }.Start();
+        }
+
+        // Each redo reports its start and its completion; the total never falls behind what has started or completed.
+        Assert.Equal(6, events.Count);
+        Assert.All(events, e => Assert.True(e.Started <= e.Due && e.Completed <= e.Due, $"{e}"));
+        Assert.Equal((3, 3), (events[^1].Completed, events[^1].Due));
+    }
 }

@@ -173,7 +173,7 @@ internal static class BuildCommand
         {
             terminal = new TerminalWriter(diagnostics);
             log.SetOutput(terminal);
-            configuration.Progress = p => terminal.ShowProgress(p.Completed == p.Started ? "" : $"[{p.Completed}/{p.Started}] {p.Tool}");
+            configuration.Progress = p => terminal.ShowProgress(ProgressLine(p));
         }
         configuration.RunCompleted = run => log.Inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"run: {run.RedoCount} redo(s), {run.ToolInstanceCount - run.RedoCount} up to date, {run.DurationNs / 1e9:0.000} s"),
@@ -224,6 +224,11 @@ internal static class BuildCommand
             }
         }
     }
+
+    /// <summary>ninja's <c>[finished/total] last started</c>: total is every redo found necessary so far (queued ones too);
+    /// empty when all of them are done.</summary>
+    internal static string ProgressLine(RedoProgress progress) =>
+        progress.Completed >= progress.Due ? "" : $"[{progress.Completed}/{progress.Due}] {progress.Tool}";
 
     private static int Await(Task task)
     {

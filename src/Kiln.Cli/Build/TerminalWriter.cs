@@ -5,7 +5,7 @@ namespace Kiln.Cli.Build;
 /// <summary>
 /// Diagnostic output on a terminal: each message line colored by its level letter (D dim, I with a bold letter,
 /// W yellow, E red, C bold red; continuation lines keep their message's color), and a progress line
-/// (<c>[done/started] tool</c>) kept at the bottom, erased before every message and redrawn after it.
+/// (<c>[done/total] tool</c>) kept at the bottom, erased before every message and redrawn after it.
 /// Used only when standard error is a terminal and <c>NO_COLOR</c> is not set; piped output stays plain.
 /// </summary>
 internal sealed class TerminalWriter(TextWriter inner) : TextWriter

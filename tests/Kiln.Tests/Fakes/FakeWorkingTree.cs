@@ -42,9 +42,9 @@ internal sealed class FakeWorkingTree : IDisposable
     public string DatabasePath => _database.Path + "runs.sqlite";
 
     /// <summary>Enters the root context (with helper <c>cc</c> at <c>/bin/cc</c>).</summary>
-    public Context Enter(int maxParallelRedoCount = 1)
+    public Context Enter(int maxParallelRedoCount = 1, Action<RedoProgress>? progress = null)
     {
-        var configuration = new Configuration { Log = new DiagnosticLog(Output, Time), Time = Time, HelperInheritsOutputByDefault = false };
+        var configuration = new Configuration { Log = new DiagnosticLog(Output, Time), Time = Time, HelperInheritsOutputByDefault = false, Progress = progress };
         var context = new Context(maxParallelRedoCount, configuration, Root, FileSystem, ProcessRunner, DatabasePath);
         context.Helper["cc"] = "/bin/cc";
         return context;
