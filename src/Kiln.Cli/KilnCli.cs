@@ -40,10 +40,13 @@ internal static class KilnCli
         var root = new RootCommand(
             "kiln: explicit, explainable builds with C# build scripts, and a JIT cache of C/C++ shared libraries for .NET.\n" +
             "Without arguments: repeat the last successful 'kiln build' of this working tree.\n" +
-            "Build options (--verbose) go after 'build': see 'kiln build --help'.");
+            "Build options (-v, -j N, -k, --explain) go after 'build': see 'kiln build --help'.");
         var build = new Command("build", "Run a C# build script (default build.cs) in the root of the working tree that contains the current directory")
         {
             new Option<bool>("--verbose", "-v") { Description = "Show full stack traces of script errors" },
+            new Option<int>("--jobs", "-j") { Description = "Redos of the root context that may run at once (overrides the script's)" },
+            new Option<bool>("--keep-going", "-k") { Description = "Go on starting redos after one failed; report every failure at the end" },
+            new Option<bool>("--explain") { Description = "Say for every tool instance why it is redone or why not" },
             new Argument<string>("script") { Description = "Script path relative to the root ('.cs' appended if missing)", Arity = ArgumentArity.ZeroOrOne },
             new Argument<string[]>("script-arguments") { Description = "Arguments passed to the script", Arity = ArgumentArity.ZeroOrMore },
         };

@@ -33,5 +33,11 @@ internal static class Arguments
     }
 
     /// <summary>The working directory of every contrib helper: the root, without its trailing <c>/</c>.</summary>
+    /// <summary>
+    /// <c>-fdiagnostics-color=always</c> when the diagnostics reach a terminal (gcc and clang both take it): the driver's
+    /// standard error is a pipe to Kiln, so it would not colour them by itself. Not part of the execution parameters.
+    /// </summary>
+    public static IEnumerable<string> Color(RedoContext context) => context.ColorDiagnostics ? ["-fdiagnostics-color=always"] : [];
+
     public static string WorkingDirectory(RedoContext context) => context.RootPath.Length > 1 ? context.RootPath.TrimEnd('/') : context.RootPath;
 }

@@ -173,7 +173,7 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
         using var obj = context.Temporary(".o");
         using var dep = context.Temporary(".d");
         var source = Arguments.Of(SourceFile);
-        List<string> args = [prefix, .. CompilerArguments.Compile(ToCompileOptions(), source, Arguments.Of(obj.Path), Arguments.Of(dep.Path))];
+        List<string> args = [prefix, .. Arguments.Color(context), .. CompilerArguments.Compile(ToCompileOptions(), source, Arguments.Of(obj.Path), Arguments.Of(dep.Path))];
         ((CompilerTool<TSelf>)result).ExecutedCommand = new CompileCommand(Arguments.WorkingDirectory(context), [driver, .. args], source, Arguments.Of(ObjectFile));
         await context.RunHelperAsync(driver, args).ConfigureAwait(false);
         Depfile depfile;

@@ -96,7 +96,7 @@ public abstract class LinkerTool<TSelf> : Tool<TSelf> where TSelf : LinkerTool<T
         var (driver, prefix) = Arguments.Driver(Linker);
         using var output = context.Temporary();
         var inputs = ObjectFiles.Concat(LibraryFiles ?? []).Select(Arguments.Of);
-        await context.RunHelperAsync(driver, [prefix, .. CompilerArguments.Link(ToLinkOptions(), inputs, Arguments.Of(output.Path))]).ConfigureAwait(false);
+        await context.RunHelperAsync(driver, [prefix, .. Arguments.Color(context), .. CompilerArguments.Link(ToLinkOptions(), inputs, Arguments.Of(output.Path))]).ConfigureAwait(false);
         context.ReplaceOutput(LinkedFile, output.Path);
         return false;
     }

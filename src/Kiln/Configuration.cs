@@ -43,8 +43,46 @@ public sealed class Configuration
     /// <summary>Called (on any thread) when a redo starts or completes; the <c>kiln</c> command draws its progress line from it.</summary>
     public Action<RedoProgress>? Progress { get; set; }
 
+    /// <summary>
+    /// Called (on the redo's thread) when a redo fails, with what it threw, in the order they fail; <c>kiln build</c>
+    /// reports every failure of a run at its end from it. Not called for an interrupted run.
+    /// </summary>
+    public Action<Exception>? RedoFailed { get; set; }
+
     /// <summary>Called when a root context is left successfully, with the run's figures.</summary>
     public Action<Store.RunSummary>? RunCompleted { get; set; }
+
+    /// <summary>
+    /// Whether helpers may colour their diagnostics (<see cref="Tools.RedoContext.ColorDiagnostics"/>): <c>kiln build</c>
+    /// sets it when its standard error is a terminal that takes colour (not piped, <c>NO_COLOR</c> unset, <c>TERM</c>
+    /// not <c>dumb</c>). Default false.
+    /// </summary>
+    public bool ColorDiagnostics { get; set; }
+
+    /// <summary>
+    /// When set, the redos of the root context that may run at once, whatever the script asked for (<c>kiln build -j N</c>,
+    /// as <c>make -j</c> and <c>ninja -j</c>); inner contexts keep their own. At least 1.
+    /// </summary>
+    public int? ParallelRedoLimit
+    {
+        get => _parallelRedoLimit;
+        set => _parallelRedoLimit = value is < 1 ? throw new ArgumentOutOfRangeException(nameof(value), "'ParallelRedoLimit' must be at least 1") : value;
+    }
+
+    private int? _parallelRedoLimit;
+
+    /// <summary>
+    /// After a redo failed, whether redos waiting for a slot and later starts still run (<c>kiln build -k</c>, as
+    /// <c>make -k</c>), and every failure of the run is reported when the context is left, not only the first.
+    /// Default false: once a redo failed, no further redo is started (those running complete), as ninja does.
+    /// </summary>
+    public bool KeepGoing { get; set; }
+
+    /// <summary>
+    /// Whether a start that decides no redo is needed says so, with what it checked (<c>kiln build --explain</c>); a
+    /// redo's reason is always given. Default false.
+    /// </summary>
+    public bool ExplainUpToDate { get; set; }
 
     /// <summary>The clock (a fake one in tests).</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;

@@ -35,7 +35,7 @@ public sealed partial class Context : IDisposable
     private bool _disposed;
 
     /// <summary>Enters a new context: the root context when none is active, else an inner context of the active one.</summary>
-    /// <param name="maxParallelRedoCount">Redos of this context that may run at once (not inherited; at least 1).</param>
+    /// <param name="maxParallelRedoCount">Redos of this context that may run at once (not inherited; at least 1); for a root context, <see cref="Configuration.ParallelRedoLimit"/> overrides it when set.</param>
     /// <param name="configuration">Settings of the run (root context only).</param>
     /// <param name="rootPath">Working tree root (root context only; default: the current directory).</param>
     /// <exception cref="NoWorkingTreeException">The root is not a working tree.</exception>
@@ -81,6 +81,8 @@ public sealed partial class Context : IDisposable
             Env = new EnvironmentVariables(this, Parent.Env, _run.ProcessEnvironment);
             Helper = new Helpers(this, Parent.Helper, _run.ExecutableSearchPath);
         }
+        if (Parent is null && _run.Configuration.ParallelRedoLimit is { } limit)
+            MaxParallelRedoCount = limit;
         _scheduler = new RedoScheduler(MaxParallelRedoCount, _run.Interruption);
         _run.Innermost = this;
         ActiveContext.Value = this;

@@ -23,6 +23,8 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
 
     public override DiagnosticLog Log => _run.Configuration.Log;
 
+    public override bool ColorDiagnostics => _run.Configuration.ColorDiagnostics;
+
     internal IFileSystem FileSystem => _run.FileSystem;
 
     internal MessageCategoryLevels Levels => _run.Configuration.Levels;
@@ -138,17 +140,24 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             running.Stop.Dispose();
             running.Exited.SetResult();
         }
-        if (!capture && options.InheritOutput && result.StandardError.Length > 0)
+        var failed = !options.ExpectedExitCodes.Contains(result.ExitCode);
+        var (tail, isWhole) = Tail(result.StandardError, FailureOutputLines);
+        // A compiler's error is printed once: in the error, which shows the output when it is short; a longer one is
+        // also written here in full, so that nothing of it is lost.
+        if (!capture && options.InheritOutput && result.StandardError.Length > 0 && !(failed && isWhole))
             Log.WriteVerbatim(result.StandardError);
-        if (!options.ExpectedExitCodes.Contains(result.ExitCode))
-            throw new HelperExecutionException(helper, commandLine, result.ExitCode, Tail(result.StandardError, 20));
+        if (failed)
+            throw new HelperExecutionException(helper, commandLine, result.ExitCode, tail);
         return new HelperOutput(result.ExitCode, options.CaptureStandardError ? result.StandardError : result.StandardOutput);
     }
 
-    private static string Tail(string text, int lines)
+    /// <summary>Lines of a failed helper's standard error shown in its error (its last ones).</summary>
+    private const int FailureOutputLines = 20;
+
+    private static (string Tail, bool IsWhole) Tail(string text, int lines)
     {
         var all = text.TrimEnd().Split('\n');
-        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+        return (string.Join('\n', all.Skip(Math.Max(0, all.Length - lines))), all.Length <= lines);
     }
 
     public override TemporaryPath Temporary(string suffix = "", bool isDirectory = false)

@@ -21,6 +21,14 @@ internal static class FailedRedo
         exception.Data[LineKey] = startLine;
     }
 
+    private const string NotStartedKey = "Kiln.FailedRedo.NotStarted";
+
+    /// <summary>Marks <paramref name="exception"/> as the result of a redo not started because another one failed.</summary>
+    public static void MarkNotStarted(Exception exception) => exception.Data[NotStartedKey] = true;
+
+    /// <summary>Whether <paramref name="exception"/> is the result of a redo not started because another one failed.</summary>
+    public static bool IsNotStarted(Exception exception) => exception.Data[NotStartedKey] is true;
+
     /// <summary>The failed redo's tool instance and the file and line of its start (line 0: unknown), or false.</summary>
     public static bool TryGet(Exception exception, out string tool, out string startFile, out int startLine)
     {

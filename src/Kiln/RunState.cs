@@ -35,6 +35,14 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public int RedosStarted;
 
+    /// <summary>Tool instances of the previous successful run (null: none), read once, when the first redo reports progress.</summary>
+    public int? PreviousInstanceCount => _previousInstanceCount.Value;
+
+    private readonly Lazy<int?> _previousInstanceCount = new(() => database.LatestRuns(1) is [var last] ? last.ToolInstanceCount : null);
+
+    /// <summary>The first redo of the run that failed (not interrupted); once set, no further redo is started unless <see cref="Configuration.KeepGoing"/>.</summary>
+    public Exception? FirstRedoFailure;
+
     public int RedosCompleted;
 
     /// <summary>

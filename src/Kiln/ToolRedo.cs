@@ -9,10 +9,11 @@ namespace Kiln;
 /// <summary>
 /// A redo decided by a start, from the moment the scheduler runs it: the redo itself, then the record step — the trace
 /// of what it depended on into the run-database, and the redo (once, with one start and duration) into the run-database
-/// and the run's records.
+/// and the run's records. Its messages (reason, start, helpers' output, aftermath) are written as one block when it
+/// ends, so that they stay together under parallel redos.
 /// </summary>
 internal sealed class ToolRedo(
-    Context context, ToolDescriptor descriptor, Tool tool, long instanceId, RedoReason reason, ToolIdentity identity,
+    Context context, ToolDescriptor descriptor, Tool tool, string label, long instanceId, RedoReason reason, ToolIdentity identity,
     ExplicitDependencies dependencies, List<ObservedInput> previousNonExplicit, byte[] environmentDigest)
 {
     // The coarsest mtime resolution Kiln expects (FAT's): an input's mtime at most this far ahead of the working-tree
@@ -37,8 +38,14 @@ internal sealed class ToolRedo(
         foreach (var (role, value) in dependencies.NonExplicitEnvironment)
             role.Property.SetValue(result, value);
         var progress = _run.Configuration.Progress;
-        progress?.Invoke(new RedoProgress(Interlocked.Increment(ref _run.RedosStarted), Volatile.Read(ref _run.RedosCompleted), _description, Volatile.Read(ref _run.RedosDue)));
+        progress?.Invoke(new RedoProgress(Interlocked.Increment(ref _run.RedosStarted), Volatile.Read(ref _run.RedosCompleted), label, Volatile.Read(ref _run.RedosDue))
+        {
+            InstancesStarted = Volatile.Read(ref _run.InstanceCount),
+            PreviousInstanceCount = _run.PreviousInstanceCount,
+        });
         _startNs = _run.ElapsedNs;
+        using var block = _run.Configuration.Log.BeginBlock();
+        ToolRun.LogReason(_run, reason);
         try
         {
             await RedoAndMemorizeAsync(result).ConfigureAwait(false);
@@ -52,7 +59,11 @@ internal sealed class ToolRedo(
         }
         finally
         {
-            progress?.Invoke(new RedoProgress(Volatile.Read(ref _run.RedosStarted), Interlocked.Increment(ref _run.RedosCompleted), _description, Volatile.Read(ref _run.RedosDue)));
+            progress?.Invoke(new RedoProgress(Volatile.Read(ref _run.RedosStarted), Interlocked.Increment(ref _run.RedosCompleted), label, Volatile.Read(ref _run.RedosDue))
+            {
+                InstancesStarted = Volatile.Read(ref _run.InstanceCount),
+                PreviousInstanceCount = _run.PreviousInstanceCount,
+            });
         }
     }
 
@@ -61,12 +72,12 @@ internal sealed class ToolRedo(
         var levels = _run.Configuration.Levels;
         var log = _run.Configuration.Log;
         var timeAtStart = await WorkingTreeTimeAfterInputsAsync().ConfigureAwait(false);
-        log.Inform($"start redo for tool instance {instanceId}", levels.RedoStart, withTime: true);
+        log.Inform($"start redo for {label}", levels.RedoStart, withTime: true);
         _run.Database.ClaimOutputs(instanceId, Outputs);
         var redoContext = new EngineRedoContext(context, descriptor, tool);
         var requestRedo = await redoContext.RedoAsync(result).ConfigureAwait(false);
 
-        using var cluster = log.Cluster($"memorize successful redo for tool instance {instanceId}", levels.RedoAftermath, isProgress: true, withTime: true);
+        using var cluster = log.Cluster($"memorize successful redo for {label}", levels.RedoAftermath, isProgress: true, withTime: true);
         try
         {
             var modified = new List<TreePath>();

@@ -35,7 +35,7 @@ internal static class ToolRun
         var descriptor = ToolDescriptor.For(tool.GetType());
 
         var identified = Identify(run, descriptor, tool);
-        WaitForEarlierRedo(run, identified.InstanceId);
+        WaitForEarlierRedo(run, identified.InstanceId, descriptor, tool);
 
         var dependencies = ExplicitDependencies.Observe(context, descriptor, tool);
         // Read with the instance id, unless a redo of this instance was started in this run: then its trace is read
@@ -48,12 +48,16 @@ internal static class ToolRun
         var environmentDigest = dependencies.EnvironmentDigest();
         var decision = Decide(run, identified, dependencies, previousNonExplicit, undecodable, environmentDigest, forceRedo, trace);
         if (!decision.IsNeeded)
+        {
+            if (run.Configuration.ExplainUpToDate)
+                ExplainUpToDate(run, ToolLabel.Of(descriptor, tool), dependencies.Inputs.Count + previousNonExplicit.Count, dependencies.Outputs.Count);
             return (Task.FromResult(tool.CopyForResult()), null, identified.InstanceId);
+        }
 
         var reason = decision.Reason!;
-        Explain(run, reason);
+        Explain(run);
         dependencies.PrepareForRedo(run.FileSystem, context.RootPath);
-        var redo = new ToolRedo(context, descriptor, tool, identified.InstanceId, reason, identified.Identity, dependencies, previousNonExplicit, environmentDigest);
+        var redo = new ToolRedo(context, descriptor, tool, ToolLabel.Of(descriptor, tool), identified.InstanceId, reason, identified.Identity, dependencies, previousNonExplicit, environmentDigest);
         return (Schedule(context, redo, identified.InstanceId, startFile, startLine), reason, identified.InstanceId);
     }
 
@@ -78,11 +82,11 @@ internal static class ToolRun
     }
 
     /// <summary>A second start of an instance whose redo is still running waits for it (its trace is then read again).</summary>
-    private static void WaitForEarlierRedo(RunState run, long instanceId)
+    private static void WaitForEarlierRedo(RunState run, long instanceId, ToolDescriptor descriptor, Tool tool)
     {
         if (!run.PendingByInstance.TryGetValue(instanceId, out var previous) || previous.IsCompleted)
             return;
-        run.Configuration.Log.Inform($"wait for last redo of tool instance {instanceId} to complete", run.Configuration.Levels.RunSerialization);
+        run.Configuration.Log.Inform($"wait for last redo of {ToolLabel.Of(descriptor, tool)} to complete", run.Configuration.Levels.RunSerialization);
         try
         {
             previous.GetAwaiter().GetResult();
@@ -123,10 +127,18 @@ internal static class ToolRun
         return RedoRules.Decide(observation, trace);
     }
 
-    /// <summary>Counts the redo as due and logs its reason (a suspicious one at its own level).</summary>
-    private static void Explain(RunState run, RedoReason reason)
+    /// <summary>Counts the redo as due; its reason is logged by the redo, in its block (<see cref="ToolRedo"/>).</summary>
+    private static void Explain(RunState run) => Interlocked.Increment(ref run.RedosDue);
+
+    /// <summary>What <c>kiln build --explain</c> says of an instance whose redo is not needed: what the decision checked.</summary>
+    private static void ExplainUpToDate(RunState run, string label, int inputCount, int outputCount) =>
+        run.Configuration.Log.Inform(
+            $"redo not necessary for {label}\n  reason: {inputCount} input(s) and {outputCount} output(s) as at its last redo, same definition, execution parameters and environment",
+            run.Configuration.Levels.RedoReason);
+
+    /// <summary>Logs the reason of a redo (a suspicious one at its own level).</summary>
+    internal static void LogReason(RunState run, RedoReason reason)
     {
-        Interlocked.Increment(ref run.RedosDue);
         var levels = run.Configuration.Levels;
         run.Configuration.Log.Inform(reason.Detail is null ? reason.Summary : $"{reason.Summary}\n  reason: {reason.Detail}",
             reason.IsSuspicious ? levels.RedoSuspiciousReason : levels.RedoReason);
@@ -143,6 +155,15 @@ internal static class ToolRun
         var scheduled = context.Scheduler.Schedule(async () =>
         {
             Context.MarkRedoFlow();
+            if (!run.Configuration.KeepGoing && Volatile.Read(ref run.FirstRedoFailure) is not null)
+            {
+                // Not a failure of its own: the scheduler does not keep it, so the context reports the redo that failed.
+                var notStarted = new RedoException($"redo not started: another redo of the run failed\n  | 'kiln build -k' (Configuration.KeepGoing) keeps going after a failure");
+                FailedRedo.Attach(notStarted, redo.Description, startFile, startLine);
+                FailedRedo.MarkNotStarted(notStarted);
+                completion.SetException(notStarted);
+                return;
+            }
             try
             {
                 run.ThrowIfInterrupted();
@@ -151,6 +172,11 @@ internal static class ToolRun
             catch (Exception e)
             {
                 FailedRedo.Attach(e, redo.Description, startFile, startLine);
+                if (!run.IsInterrupted)
+                {
+                    Interlocked.CompareExchange(ref run.FirstRedoFailure, e, null);
+                    run.Configuration.RedoFailed?.Invoke(e);
+                }
                 completion.SetException(e);
                 throw;
             }

@@ -35,7 +35,7 @@ public sealed class FakeCompile : Tool<FakeCompile>
 /// edit, build again, assert the exact redos and their reasons, in milliseconds. The same paths on real working trees:
 /// tests/Kiln.Scenarios.Tests.
 /// </summary>
-public sealed class ToolRunTests : IDisposable
+public sealed partial class ToolRunTests : IDisposable
 {
     private readonly FakeWorkingTree _tree = new();
     private bool _compilerFails;
@@ -227,5 +227,24 @@ public sealed class ToolRunTests : IDisposable
         Assert.Equal(6, events.Count);
         Assert.All(events, e => Assert.True(e.Started <= e.Due && e.Completed <= e.Due, $"{e}"));
         Assert.Equal((3, 3), (events[^1].Completed, events[^1].Due));
+        Assert.All(events, e => Assert.Null(e.PreviousInstanceCount));
+    }
+
+    [Fact]
+    public void Progress_gives_the_instances_started_so_far_and_the_previous_successful_runs_count()
+    {
+        _tree.Write("src/b.c", "b1");
+        Run(Compile(), CompileOf("b"));
+        _tree.Write("src/b.c", "b2");
+        var events = new List<RedoProgress>();
+
+        using (_tree.Enter(progress: p => { lock (events) events.Add(p); }))
+        {
+            Compile().Start();
+            CompileOf("b").Start();
+        }
+
+        Assert.Equal(2, events.Count);
+        Assert.All(events, e => Assert.Equal((2, (int?)2), (e.InstancesStarted, e.PreviousInstanceCount)));
     }
 }

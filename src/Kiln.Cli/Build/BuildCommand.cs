@@ -5,7 +5,7 @@ using System.Text;
 namespace Kiln.Cli.Build;
 
 /// <summary>
-/// <c>kiln build [--verbose] [script] [args…]</c> and <c>kiln</c> without arguments: finds the working tree,
+/// <c>kiln build [-v] [-j N] [-k] [--explain] [script] [args…]</c> (<see cref="BuildOptions"/>) and <c>kiln</c> without arguments: finds the working tree,
 /// changes to its root, compiles the script (or takes it from the cache under <c>.kiln/scripts/</c>), runs it,
 /// and remembers the arguments of a successful run.
 /// </summary>
@@ -19,11 +19,14 @@ internal static class BuildCommand
     /// <summary>Whether the options before the script name ask for help (<c>kiln build --help</c>, <c>-h</c>, <c>-?</c>).</summary>
     public static bool AsksForHelp(IReadOnlyList<string> arguments)
     {
-        foreach (var argument in arguments)
+        for (var i = 0; i < arguments.Count; i++)
         {
+            var argument = arguments[i];
             if (argument is "--help" or "-h" or "-?")
                 return true;
-            if (argument is not ("--verbose" or "-v"))
+            if (argument is "-j" or "--jobs")
+                i++;
+            else if (!argument.StartsWith('-') || argument == "--")
                 return false;
         }
         return false;
@@ -31,13 +34,13 @@ internal static class BuildCommand
 
     public static int Run(IReadOnlyList<string> arguments, bool fromHistory, TextWriter output, TextWriter error)
     {
-        var verbose = false;
-        var args = arguments.ToList();
-        while (args.Count > 0 && args[0] is "--verbose" or "-v")
+        var options = BuildOptions.Parse(arguments, out var usage);
+        if (options is null)
         {
-            verbose = true;
-            args.RemoveAt(0);
+            error.WriteLine(usage);
+            return 2;
         }
+        var args = options.Rest.ToList();
 
         var root = WorkingTreeRoot.Find(Directory.GetCurrentDirectory());
         if (root is null)
@@ -116,7 +119,7 @@ internal static class BuildCommand
             ScriptCachePruning.Prune(assemblyPath, TimeProvider.System);
         }
 
-        var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, verbose, error, Console.Error);
+        var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, options, error, Console.Error);
         if (status == 0)
             ArgumentHistory.Save(root, [script, .. scriptArgs]);
         return status;
@@ -162,8 +165,9 @@ internal static class BuildCommand
         return true;
     }
 
-    private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error, TextWriter diagnostics)
+    private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options, TextWriter error, TextWriter diagnostics)
     {
+        var verbose = options.Verbose;
         var context = new ScriptLoadContext(references);
         var configuration = Configuration.Default;
         var log = configuration.Log;
@@ -174,7 +178,13 @@ internal static class BuildCommand
             terminal = new TerminalWriter(diagnostics);
             log.SetOutput(terminal);
             configuration.Progress = p => terminal.ShowProgress(ProgressLine(p));
+            configuration.ColorDiagnostics = true;
         }
+        configuration.ParallelRedoLimit = options.Jobs;
+        configuration.KeepGoing = options.KeepGoing;
+        configuration.ExplainUpToDate = options.Explain;
+        var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
+        configuration.RedoFailed = failures.Enqueue;
         configuration.RunCompleted = run => log.Inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"run: {run.RedoCount} redo(s), {run.ToolInstanceCount - run.RedoCount} up to date, {run.DurationNs / 1e9:0.000} s"),
             configuration.Levels.RunSummary);
@@ -208,7 +218,8 @@ internal static class BuildCommand
                 return interrupts.Report();
             }
             var inner = e is TargetInvocationException { InnerException: { } i } ? i : e;
-            error.WriteLine(ScriptFailure.Render(inner, scriptPath, script, verbose));
+            foreach (var failure in FailuresToReport(inner, failures))
+                error.WriteLine(ScriptFailure.Render(failure, scriptPath, script, verbose));
             LeftOpenContexts(error);
             return 1;
         }
@@ -217,6 +228,11 @@ internal static class BuildCommand
             context.Unload();
             configuration.Progress = null;
             configuration.RunCompleted = null;
+            configuration.RedoFailed = null;
+            configuration.ColorDiagnostics = false;
+            configuration.ParallelRedoLimit = null;
+            configuration.KeepGoing = false;
+            configuration.ExplainUpToDate = false;
             if (terminal is not null)
             {
                 terminal.ShowProgress("");
@@ -225,10 +241,32 @@ internal static class BuildCommand
         }
     }
 
+    /// <summary>
+    /// Every failure of the run, once each, in the order the redos failed, then the script's own error when it is not one
+    /// of them: under parallel redos (and with <c>-k</c>) more than one redo fails. A redo not started because another
+    /// failed is not reported when the failure that stopped it is.
+    /// </summary>
+    internal static IEnumerable<Exception> FailuresToReport(Exception thrown, IEnumerable<Exception> redoFailures)
+    {
+        var failed = redoFailures.ToList();
+        foreach (var failure in failed)
+            yield return failure;
+        if (!failed.Contains(thrown) && !(failed.Count > 0 && FailedRedo.IsNotStarted(thrown)))
+            yield return thrown;
+    }
+
     /// <summary>ninja's <c>[finished/total] last started</c>: total is every redo found necessary so far (queued ones too);
     /// empty when all of them are done.</summary>
-    internal static string ProgressLine(RedoProgress progress) =>
-        progress.Completed >= progress.Due ? "" : $"[{progress.Completed}/{progress.Due}] {progress.Tool}";
+    /// <remarks>With the previous run's instance count, how far the script has come: <c>[3/40] CompileC a.c → a.o (450 of ~1000 checked)</c>.</remarks>
+    internal static string ProgressLine(RedoProgress progress)
+    {
+        if (progress.Completed >= progress.Due)
+            return "";
+        var line = $"[{progress.Completed}/{progress.Due}] {progress.Tool}";
+        return progress.PreviousInstanceCount is { } previous && progress.InstancesStarted <= previous
+            ? line + $" ({progress.InstancesStarted} of ~{previous} checked)"
+            : line;
+    }
 
     private static int Await(Task task)
     {

@@ -28,6 +28,7 @@ public sealed class DiagnosticLog
 
     private readonly Lock _writeLock = new();
     private readonly AsyncLocal<Cluster?> _innermostCluster = new();
+    private readonly AsyncLocal<StringBuilder?> _block = new();
     private readonly TimeProvider _timeProvider;
     private TextWriter _output;
     private volatile Level _threshold = Level.Info;
@@ -179,7 +180,7 @@ public sealed class DiagnosticLog
             if (innermost is not null)
                 AppendPendingTitles(text, innermost);
             AppendMessage(text, nesting, indicator, lines, suffix);
-            _output.Write(text.ToString());
+            Emit(text.ToString());
         }
 
         return true;
@@ -196,7 +197,7 @@ public sealed class DiagnosticLog
         if (text.Length == 0)
             return;
         lock (_writeLock)
-            _output.Write(text.EndsWith('\n') ? text : text + "\n");
+            Emit(text.EndsWith('\n') ? text : text + "\n");
     }
 
     /// <summary>
@@ -225,12 +226,53 @@ public sealed class DiagnosticLog
             {
                 var text = new StringBuilder();
                 AppendPendingTitles(text, cluster);
-                _output.Write(text.ToString());
+                Emit(text.ToString());
             }
         }
 
         _innermostCluster.Value = cluster;
         return cluster;
+    }
+
+    /// <summary>
+    /// Starts a block in the current asynchronous flow: until it is disposed, what this flow (and the flows it starts)
+    /// outputs is kept, and then written with one write, so that a redo's reason, its start, its helpers' output and its
+    /// aftermath appear together under parallel redos, as ninja prints a command's output when it ends.
+    /// </summary>
+    internal IDisposable BeginBlock()
+    {
+        var outer = _block.Value;
+        var block = new Block(this, outer);
+        _block.Value = block.Text;
+        return block;
+    }
+
+    private sealed class Block(DiagnosticLog log, StringBuilder? outer) : IDisposable
+    {
+        public StringBuilder Text { get; } = new();
+
+        public void Dispose()
+        {
+            log._block.Value = outer;
+            if (Text.Length == 0)
+                return;
+            lock (log._writeLock)
+            {
+                if (outer is not null)
+                    outer.Append(Text);
+                else
+                    log._output.Write(Text.ToString());
+            }
+        }
+    }
+
+    // Caller holds _writeLock.
+    private void Emit(string text)
+    {
+        if (_block.Value is { } block)
+            block.Append(text);
+        else
+            _output.Write(text);
     }
 
     /// <summary>Threshold of <see cref="Default"/> for a value of the environment variable <c>KILN_VERBOSE</c>.</summary>
@@ -264,7 +306,7 @@ public sealed class DiagnosticLog
             if (!cluster.DidInformTitle)
                 return;
             var suffix = cluster.EnterTimestamp is null ? "" : TimeSuffix(_timeProvider.GetTimestamp());
-            _output.Write(Indentation(cluster.Nesting + 1) + result + suffix + "\n");
+            Emit(Indentation(cluster.Nesting + 1) + result + suffix + "\n");
         }
     }
 

@@ -18,6 +18,13 @@ public abstract class RedoContext
     /// <summary>Where diagnostic messages go.</summary>
     public abstract DiagnosticLog Log { get; }
 
+    /// <summary>
+    /// Whether helpers may colour their diagnostics because they reach a terminal (<see cref="Configuration.ColorDiagnostics"/>):
+    /// a compile tool then passes <c>-fdiagnostics-color=always</c>, which the captured output would otherwise lose.
+    /// It changes no output, so it is no execution parameter.
+    /// </summary>
+    public virtual bool ColorDiagnostics => false;
+
     /// <summary>The absolute native path of a working-tree path.</summary>
     public abstract string NativePathOf(TreePath path);
 

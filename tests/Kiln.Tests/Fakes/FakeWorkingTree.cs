@@ -41,10 +41,11 @@ internal sealed class FakeWorkingTree : IDisposable
     /// <summary>The run-database file (real).</summary>
     public string DatabasePath => _database.Path + "runs.sqlite";
 
-    /// <summary>Enters the root context (with helper <c>cc</c> at <c>/bin/cc</c>).</summary>
-    public Context Enter(int maxParallelRedoCount = 1, Action<RedoProgress>? progress = null)
+    /// <summary>Enters the root context (with helper <c>cc</c> at <c>/bin/cc</c>); <paramref name="configure"/> may change its configuration.</summary>
+    public Context Enter(int maxParallelRedoCount = 1, Action<RedoProgress>? progress = null, Action<Configuration>? configure = null)
     {
         var configuration = new Configuration { Log = new DiagnosticLog(Output, Time), Time = Time, HelperInheritsOutputByDefault = false, Progress = progress };
+        configure?.Invoke(configuration);
         var context = new Context(maxParallelRedoCount, configuration, Root, FileSystem, ProcessRunner, DatabasePath);
         context.Helper["cc"] = "/bin/cc";
         return context;

@@ -52,14 +52,14 @@ internal sealed class ScriptedProcessRunner : IProcessRunner
             times);
     }
 
-    /// <summary>Scripts the starts that <paramref name="matches"/> with a computed result.</summary>
-    public ScriptedProcessRunner On(Func<ProcessStart, bool> matches, Func<ProcessStart, ProcessResult> respond, int times = int.MaxValue)
+    /// <summary>Scripts the starts that <paramref name="matches"/> with a computed result; with <paramref name="first"/>, before the entries scripted so far.</summary>
+    public ScriptedProcessRunner On(Func<ProcessStart, bool> matches, Func<ProcessStart, ProcessResult> respond, int times = int.MaxValue, bool first = false)
     {
         ArgumentNullException.ThrowIfNull(matches);
         ArgumentNullException.ThrowIfNull(respond);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(times);
         lock (_gate)
-            _script.Add(new Entry(matches, respond, times));
+            _script.Insert(first ? 0 : _script.Count, new Entry(matches, respond, times));
         return this;
     }
 
