@@ -103,7 +103,7 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             foreach (var (k, v) in options.ForcedEnvironment)
                 env[k] = v;
 
-        var commandLine = Shared.ShellQuoting.Join([path, .. args]);
+        var commandLine = Kiln.Platform.Text.ShellQuoting.Join([path, .. args]);
         if (Log.IsUnsuppressed(_run.Configuration.Levels.HelperExecution))
         {
             Log.Inform($"execute helper {TreePath.Quote(helper)}\n  path: {TreePath.Quote(path)}\n  arguments: {string.Join(", ", args.Select(TreePath.Quote))}\n  directory: {TreePath.Quote(cwd)}",

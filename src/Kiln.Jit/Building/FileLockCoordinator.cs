@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kiln.Jit.Cache;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Building;
 
@@ -27,7 +28,7 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         int fd;
         try
         {
-            fd = Posix.OpenLockFile(lockPath);
+            fd = Descriptor.OpenLockFile(lockPath);
         }
         catch (IOException e)
         {
@@ -37,17 +38,17 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         var delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
-            var errno = Posix.TryFlock(fd, Posix.LockEx | Posix.LockNb);
+            var errno = Descriptor.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
             if (errno == 0)
                 break;
-            if (errno != Posix.EWouldBlock)
+            if (errno != Errno.EWOULDBLOCK)
             {
-                Posix.CloseFd(fd);
+                Descriptor.Close(fd);
                 throw new JitCacheException($"cannot lock '{lockPath}' (errno {errno}); the file system may not support flock — use a local cache directory");
             }
             if (_time.GetElapsedTime(start) >= claim.Timeout)
             {
-                Posix.CloseFd(fd);
+                Descriptor.Close(fd);
                 throw new JitLockTimeoutException(
                     $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(lockPath)}; wait longer (JitRequest.LockTimeout) or stop that process");
             }
@@ -57,19 +58,19 @@ public sealed class FileLockCoordinator : IBuildCoordinator
             }
             catch (OperationCanceledException)
             {
-                Posix.CloseFd(fd);
+                Descriptor.Close(fd);
                 throw;
             }
             delay = TimeSpan.FromMilliseconds(Math.Min(50, delay.TotalMilliseconds * 2));
         }
-        Posix.Overwrite(fd, System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
+        Descriptor.Overwrite(fd, System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
             $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n")));
         return new Lease(fd);
     }
 
     internal static string DescribeOwner(string lockPath)
     {
-        var text = Posix.ReadSmallFile(lockPath);
+        var text = Descriptor.ReadSmallFile(lockPath);
         if (string.IsNullOrEmpty(text))
             return "an unknown process";
         {
@@ -91,7 +92,7 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         {
             var fd = Interlocked.Exchange(ref _fd, -1);
             if (fd >= 0)
-                Posix.CloseFd(fd); // closing the descriptor releases the flock
+                Descriptor.Close(fd); // closing the descriptor releases the flock
         }
     }
 }

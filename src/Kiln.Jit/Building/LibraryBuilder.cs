@@ -6,6 +6,7 @@ using Kiln.Jit.Cache;
 using Kiln.Jit.Loading;
 using Kiln.Jit.Signatures;
 using Kiln.Toolchain;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Building;
 
@@ -149,11 +150,11 @@ internal static class LibraryBuilder
 
             // Publish: payload files first, the manifest (the commit point) last, then the pointer from B.
             if (header.Length > 0)
-                Posix.Rename(Path.Combine(includeDir, name + ".h"), layout.HeaderPath(key));
+                FileRename.Rename(Path.Combine(includeDir, name + ".h"), layout.HeaderPath(key));
             switch (options.SourceRetention)
             {
                 case SourceRetention.Keep:
-                    Posix.Rename(source, Path.Combine(layout.Src, manifest.SourceFile));
+                    FileRename.Rename(source, Path.Combine(layout.Src, manifest.SourceFile));
                     break;
                 case SourceRetention.Gzip:
                     var gz = source + ".gz";
@@ -161,20 +162,20 @@ internal static class LibraryBuilder
                     await using (var output = File.Create(gz))
                     await using (var zip = new GZipStream(output, CompressionLevel.Fastest))
                         await input.CopyToAsync(zip, cancellationToken).ConfigureAwait(false);
-                    Posix.Rename(gz, Path.Combine(layout.Src, manifest.SourceFile));
+                    FileRename.Rename(gz, Path.Combine(layout.Src, manifest.SourceFile));
                     break;
                 default:
                     break;
             }
             var log = Path.Combine(temp, "build.log");
             await File.WriteAllTextAsync(log, command + "\n\n" + result.CombinedOutput, cancellationToken).ConfigureAwait(false);
-            Posix.Rename(log, layout.LogPath(key));
+            FileRename.Rename(log, layout.LogPath(key));
             var finalLibrary = layout.LibraryPath(key);
-            Posix.Rename(library, finalLibrary);
+            FileRename.Rename(library, finalLibrary);
             manifest = manifest.WithStamp(EntryStore.StampOf(finalLibrary));
             var manifestTemp = Path.Combine(temp, "manifest.txt");
             await File.WriteAllTextAsync(manifestTemp, manifest.Format(), cancellationToken).ConfigureAwait(false);
-            Posix.Rename(manifestTemp, layout.ManifestPath(key));
+            FileRename.Rename(manifestTemp, layout.ManifestPath(key));
             layout.WriteAtomically(layout.KeyPointerPath(baseKey), key + "\n");
             if (File.Exists(layout.FailureRecordPath(baseKey)))
                 File.Delete(layout.FailureRecordPath(baseKey));
@@ -262,10 +263,10 @@ internal static class LibraryBuilder
         if (Directory.Exists(finalDir))
         {
             var aside = Path.Combine(layout.Quarantine, Path.GetFileName(finalDir) + "." + Guid.NewGuid().ToString("N")[..8]);
-            if (Posix.TryRename(finalDir, aside))
+            if (FileRename.TryRename(finalDir, aside) == 0)
                 TryDeleteDirectory(aside);
         }
-        if (!Posix.TryRename(staging, finalDir))
+        if (FileRename.TryRename(staging, finalDir) != 0)
             TryDeleteDirectory(staging);
 
         if (record)

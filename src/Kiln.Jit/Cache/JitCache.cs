@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Cache;
 
@@ -269,17 +270,17 @@ public sealed class JitCache
             return true;
         }
         System.IO.Directory.CreateDirectory(_layout.Locks);
-        var fd = Posix.OpenLockFile(_layout.LockPath(baseKey));
+        var fd = Descriptor.OpenLockFile(_layout.LockPath(baseKey));
         try
         {
-            if (Posix.TryFlock(fd, Posix.LockEx | Posix.LockNb) != 0)
+            if (Descriptor.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
                 return false;
             action();
             return true;
         }
         finally
         {
-            Posix.CloseFd(fd);
+            Descriptor.Close(fd);
         }
     }
 

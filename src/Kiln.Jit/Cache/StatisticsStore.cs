@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Cache;
 
@@ -46,16 +47,16 @@ internal static class StatisticsStore
         // A cache used only through shared hits may not exist yet: its statistics are still kept.
         Directory.CreateDirectory(layout.Locks);
         Directory.CreateDirectory(layout.Tmp);
-        var fd = Posix.OpenLockFile(Path.Combine(layout.Locks, "stats.lock"));
+        var fd = Descriptor.OpenLockFile(Path.Combine(layout.Locks, "stats.lock"));
         try
         {
-            _ = Posix.TryFlock(fd, Posix.LockEx);
+            _ = Descriptor.Flock(fd, Libc.LOCK_EX);
             var sum = Read(layout).Add(delta);
             layout.WriteAtomically(layout.StatsFile, Format(sum));
         }
         finally
         {
-            Posix.CloseFd(fd);
+            Descriptor.Close(fd);
         }
     }
 

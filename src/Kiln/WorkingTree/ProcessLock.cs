@@ -1,6 +1,6 @@
-using System.Runtime.InteropServices;
 using System.Text;
 using Kiln.Paths;
+using Kiln.Platform.Posix;
 
 namespace Kiln.WorkingTree;
 
@@ -18,48 +18,30 @@ internal sealed class ProcessLock : IDisposable
 
     /// <summary>Takes the lock, or returns null when another process holds it.</summary>
     /// <exception cref="IOException">The lock file cannot be opened.</exception>
-    public static unsafe ProcessLock? TryAcquire(string path)
+    public static ProcessLock? TryAcquire(string path)
     {
-        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
+        var fd = Descriptor.OpenOrCreate(path, 0b110_100_100, out var openErrno);
         if (fd < 0)
+            throw new IOException($"cannot open lock file {TreePath.Quote(path)}: {Errno.Message(openErrno)}", openErrno);
+        var errno = Descriptor.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
+        if (errno != 0)
         {
-            var openErrno = Marshal.GetLastPInvokeError();
-            throw new IOException($"cannot open lock file {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(openErrno)}", openErrno);
-        }
-        if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            Libc.Close(fd);
-            if (errno == Libc.EWOULDBLOCK)
+            Descriptor.Close(fd);
+            if (errno == Errno.EWOULDBLOCK)
                 return null;
-            throw new IOException($"cannot lock {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            throw new IOException($"cannot lock {TreePath.Quote(path)}: {Errno.Message(errno)}", errno);
         }
-        var pid = Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
-        Libc.Ftruncate(fd, 0);
-        fixed (byte* p = pid)
-            Libc.Pwrite(fd, p, pid.Length, 0);
+        Descriptor.Overwrite(fd, Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n"));
         return new ProcessLock(fd);
     }
 
     /// <summary>The pid written by the holder, or null when unreadable.</summary>
-    public static unsafe int? ReadHolderPid(string path)
+    public static int? ReadHolderPid(string path)
     {
-        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
-        if (fd < 0)
+        var text = Descriptor.ReadSmallFile(path, 32);
+        if (string.IsNullOrEmpty(text))
             return null;
-        try
-        {
-            var buffer = stackalloc byte[32];
-            var n = (int)Libc.Pread(fd, buffer, 32, 0);
-            if (n <= 0)
-                return null;
-            var text = Encoding.ASCII.GetString(buffer, n).Trim();
-            return int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
-        }
-        finally
-        {
-            Libc.Close(fd);
-        }
+        return int.TryParse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
     public void Dispose()
@@ -69,7 +51,7 @@ internal sealed class ProcessLock : IDisposable
             return;
         // Unlock explicitly before closing: a child forked by another thread holds a copy of the descriptor
         // until it execs (O_CLOEXEC acts only at exec), and that copy would keep the lock alive after close.
-        Libc.Flock(fd, Libc.LOCK_UN);
-        Libc.Close(fd);
+        _ = Descriptor.Flock(fd, Libc.LOCK_UN);
+        Descriptor.Close(fd);
     }
 }
