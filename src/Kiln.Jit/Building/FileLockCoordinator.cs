@@ -1,5 +1,6 @@
 using System.Globalization;
 using Kiln.Jit.Cache;
+using Kiln.Platform.Files;
 using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Building;
@@ -25,10 +26,10 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         ArgumentNullException.ThrowIfNull(claim);
         var layout = new CacheLayout(claim.CacheDirectory);
         var lockPath = layout.LockPath(claim.BaseKey);
-        int fd;
+        FileLock buildLock;
         try
         {
-            fd = Descriptor.OpenLockFile(lockPath);
+            buildLock = FileLock.Open(lockPath);
         }
         catch (IOException e)
         {
@@ -38,17 +39,17 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         var delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
-            var errno = Descriptor.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB);
+            var errno = buildLock.TryLock();
             if (errno == 0)
                 break;
             if (errno != Errno.EWOULDBLOCK)
             {
-                Descriptor.Close(fd);
+                buildLock.Dispose();
                 throw new JitCacheException($"cannot lock '{lockPath}' (errno {errno}); the file system may not support flock — use a local cache directory");
             }
             if (_time.GetElapsedTime(start) >= claim.Timeout)
             {
-                Descriptor.Close(fd);
+                buildLock.Dispose();
                 throw new JitLockTimeoutException(
                     $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(lockPath)}; wait longer (JitRequest.LockTimeout) or stop that process");
             }
@@ -58,19 +59,19 @@ public sealed class FileLockCoordinator : IBuildCoordinator
             }
             catch (OperationCanceledException)
             {
-                Descriptor.Close(fd);
+                buildLock.Dispose();
                 throw;
             }
             delay = TimeSpan.FromMilliseconds(Math.Min(50, delay.TotalMilliseconds * 2));
         }
-        Descriptor.Overwrite(fd, System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n")));
-        return new Lease(fd);
+        buildLock.WriteOwner(string.Create(CultureInfo.InvariantCulture,
+            $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n"));
+        return new Lease(buildLock);
     }
 
     internal static string DescribeOwner(string lockPath)
     {
-        var text = Descriptor.ReadSmallFile(lockPath);
+        var text = FileLock.ReadOwner(lockPath);
         if (string.IsNullOrEmpty(text))
             return "an unknown process";
         {
@@ -82,17 +83,10 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         }
     }
 
-    private sealed class Lease(int fd) : IBuildLease
+    private sealed class Lease(FileLock buildLock) : IBuildLease
     {
-        private int _fd = fd;
-
         public void Complete(BuildOutcome outcome) { }
 
-        public void Dispose()
-        {
-            var fd = Interlocked.Exchange(ref _fd, -1);
-            if (fd >= 0)
-                Descriptor.Close(fd); // closing the descriptor releases the flock
-        }
+        public void Dispose() => buildLock.Dispose(); // releases the flock
     }
 }

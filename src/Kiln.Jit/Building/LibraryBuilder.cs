@@ -260,14 +260,7 @@ internal static class LibraryBuilder
         }
 
         // Replace an older failure folder of the same signature: move it aside, move the new one in, delete the old.
-        if (Directory.Exists(finalDir))
-        {
-            var aside = Path.Combine(layout.Quarantine, Path.GetFileName(finalDir) + "." + Guid.NewGuid().ToString("N")[..8]);
-            if (FileRename.TryRename(finalDir, aside) == 0)
-                TryDeleteDirectory(aside);
-        }
-        if (FileRename.TryRename(staging, finalDir) != 0)
-            TryDeleteDirectory(staging);
+        _ = Kiln.Platform.Files.StagedFolder.Publish(staging, finalDir, layout.Quarantine);
 
         if (record)
         {
@@ -337,16 +330,5 @@ internal static class LibraryBuilder
         }
     }
 
-    internal static void TryDeleteDirectory(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Trace.TraceWarning($"Kiln.Jit: could not remove '{dir}': {e.Message}");
-        }
-    }
+    internal static void TryDeleteDirectory(string dir) => Kiln.Platform.Files.StagedFolder.TryDeleteTree(dir);
 }

@@ -1,4 +1,3 @@
-using Kiln.Platform.Posix;
 namespace Kiln.Jit.Cache;
 
 /// <summary>
@@ -117,15 +116,6 @@ internal sealed class CacheLayout
     public void WriteAtomically(string path, string text)
     {
         var temp = Path.Combine(Tmp, Path.GetFileName(path) + "." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            FileRename.Rename(temp, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        Kiln.Platform.Files.AtomicFile.Write(path, text, temp);
     }
 }

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
-using Kiln.Platform.Posix;
+using Kiln.Platform.Files;
 
 namespace Kiln.Jit.Cache;
 
@@ -270,18 +270,11 @@ public sealed class JitCache
             return true;
         }
         System.IO.Directory.CreateDirectory(_layout.Locks);
-        var fd = Descriptor.OpenLockFile(_layout.LockPath(baseKey));
-        try
-        {
-            if (Descriptor.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-                return false;
-            action();
-            return true;
-        }
-        finally
-        {
-            Descriptor.Close(fd);
-        }
+        using var keyLock = FileLock.Open(_layout.LockPath(baseKey));
+        if (keyLock.TryLock() != 0)
+            return false;
+        action();
+        return true;
     }
 
     private static IEnumerable<string> ReadLines(string file)

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Kiln.Platform.Posix;
+using Kiln.Platform.Files;
 
 namespace Kiln.Jit.Cache;
 
@@ -47,17 +47,10 @@ internal static class StatisticsStore
         // A cache used only through shared hits may not exist yet: its statistics are still kept.
         Directory.CreateDirectory(layout.Locks);
         Directory.CreateDirectory(layout.Tmp);
-        var fd = Descriptor.OpenLockFile(Path.Combine(layout.Locks, "stats.lock"));
-        try
-        {
-            _ = Descriptor.Flock(fd, Libc.LOCK_EX);
-            var sum = Read(layout).Add(delta);
-            layout.WriteAtomically(layout.StatsFile, Format(sum));
-        }
-        finally
-        {
-            Descriptor.Close(fd);
-        }
+        using var statsLock = FileLock.Open(Path.Combine(layout.Locks, "stats.lock"));
+        _ = statsLock.Lock();
+        var sum = Read(layout).Add(delta);
+        layout.WriteAtomically(layout.StatsFile, Format(sum));
     }
 
     public static void Reset(CacheLayout layout)

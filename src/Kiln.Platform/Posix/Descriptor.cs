@@ -15,16 +15,6 @@ internal static class Descriptor
         return fd;
     }
 
-    /// <summary>Opens (creating, mode 0666 less the umask) a lock file shared by every user of a cache.</summary>
-    /// <exception cref="IOException">It cannot be opened (HResult is the errno).</exception>
-    public static int OpenLockFile(string path)
-    {
-        var fd = OpenOrCreate(path, 0x1B6 /* 0666 */, out var errno);
-        if (fd < 0)
-            throw new IOException($"cannot open lock file '{path}': {Errno.Message(errno)} (errno {errno})", errno);
-        return fd;
-    }
-
     /// <summary>flock(2) with EINTR retried; returns 0 on success, else errno (EWOULDBLOCK: held, with LOCK_NB).</summary>
     public static int Flock(int fd, int operation)
     {
