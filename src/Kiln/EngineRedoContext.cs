@@ -141,14 +141,8 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
         if (!capture && options.InheritOutput && result.StandardError.Length > 0)
             Log.WriteVerbatim(result.StandardError);
         if (!options.ExpectedExitCodes.Contains(result.ExitCode))
-            throw new HelperExecutionException(helper, commandLine, result.ExitCode, Tail(result.StandardError, 20));
+            throw new HelperExecutionException(helper, commandLine, result.ExitCode, Kiln.Platform.Text.Lines.Tail(result.StandardError, 20));
         return new HelperOutput(result.ExitCode, options.CaptureStandardError ? result.StandardError : result.StandardOutput);
-    }
-
-    private static string Tail(string text, int lines)
-    {
-        var all = text.TrimEnd().Split('\n');
-        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
     }
 
     public override TemporaryPath Temporary(string suffix = "", bool isDirectory = false)

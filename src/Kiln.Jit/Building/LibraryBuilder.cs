@@ -312,11 +312,7 @@ internal static class LibraryBuilder
             "environment.txt the environment of the failing process, error.log the compiler output.\n");
     }
 
-    private static string Tail(string output)
-    {
-        var lines = output.TrimEnd().Split('\n');
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - TailLines)));
-    }
+    private static string Tail(string output) => Kiln.Platform.Text.Lines.Tail(output, TailLines);
 
     private static void TryDeleteFile(string path)
     {

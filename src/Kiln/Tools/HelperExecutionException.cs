@@ -32,7 +32,7 @@ public sealed class HelperExecutionException : KilnException
                 text += "\n  | " + line;
             // A helper that failed for a full disk is not the build's fault: say what to do, as kiln's own writes do.
             if (Kiln.Platform.Errors.DiskFull.IsIn(outputTail))
-                text += "\n  | the file system is full (or the quota is exhausted): free space on it and run again";
+                text += "\n  | " + Kiln.Platform.Errors.DiskFull.Remedy;
         }
         return text;
     }
