@@ -1,6 +1,7 @@
 using System.Text;
 using Kiln.Jit.Cache;
 using Kiln.Jit.Signatures;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Mpi;
 
@@ -81,17 +82,17 @@ internal static class EntryTransfer
             {
                 var h = Path.Combine(temp, "h");
                 File.WriteAllText(h, header);
-                Posix.Rename(h, layout.HeaderPath(key));
+                FileRename.Rename(h, layout.HeaderPath(key));
             }
             var lib = Path.Combine(temp, "lib");
             File.WriteAllBytes(lib, library);
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(lib, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                     | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            Posix.Rename(lib, layout.LibraryPath(key));
+            FileRename.Rename(lib, layout.LibraryPath(key));
             var m = Path.Combine(temp, "manifest");
             File.WriteAllText(m, manifestText);
-            Posix.Rename(m, layout.ManifestPath(key));
+            FileRename.Rename(m, layout.ManifestPath(key));
             layout.WriteAtomically(layout.KeyPointerPath(manifest.BaseKey), key + "\n");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -199,7 +199,7 @@ public sealed class MpiSession : IDisposable
         var errors = new List<string>();
         foreach (var name in choice.Candidates)
         {
-            var handle = Dl.OpenGlobal(name, out var error);
+            var handle = Kiln.Platform.Posix.DynamicLoader.OpenGlobal(name, out var error);
             if (handle != 0)
                 return (new NativeMpi(handle, name), name);
             errors.Add(error ?? name);

@@ -12,13 +12,13 @@ namespace Kiln.Toolchain;
 public sealed record CompileCommand(string Directory, IReadOnlyList<string> Arguments, string File, string Output)
 {
     /// <summary>The argument vector as one POSIX shell command line (words quoted where needed).</summary>
-    public string CommandLine => Shared.ShellQuoting.Join(Arguments);
+    public string CommandLine => Kiln.Platform.Text.ShellQuoting.Join(Arguments);
 
     /// <summary>Quotes <paramref name="word"/> for a POSIX shell when it contains anything but safe characters.</summary>
     /// <param name="word">One argument.</param>
     public static string QuoteForShell(string word)
     {
         ArgumentNullException.ThrowIfNull(word);
-        return Shared.ShellQuoting.Word(word);
+        return Kiln.Platform.Text.ShellQuoting.Word(word);
     }
 }

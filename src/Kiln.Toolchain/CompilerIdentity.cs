@@ -81,10 +81,5 @@ public sealed class CompilerIdentity
         return new CompilerIdentity(stamp, family, versionText, target, hash, expanded);
     }
 
-    private static string FirstLine(string text)
-    {
-        var t = text.Trim();
-        var i = t.IndexOf('\n', StringComparison.Ordinal);
-        return i < 0 ? t : t[..i];
-    }
+    private static string FirstLine(string text) => Kiln.Platform.Text.Lines.FirstLine(text.Trim());
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Runtime.InteropServices;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Toolchain;
 
@@ -13,7 +13,7 @@ namespace Kiln.Toolchain;
 /// <param name="Inode">Inode number (0 where the platform does not tell).</param>
 /// <param name="Size">Size in bytes.</param>
 /// <param name="ModifiedNanoseconds">Modification time, nanoseconds since the Unix epoch.</param>
-public sealed partial record FileStamp(string Path, ulong Device, ulong Inode, long Size, long ModifiedNanoseconds)
+public sealed record FileStamp(string Path, ulong Device, ulong Inode, long Size, long ModifiedNanoseconds)
 {
     /// <summary>Inode change time (ctime), nanoseconds since the Unix epoch; 0 where the platform does not tell. Every
     /// write, truncation, rename or permission change sets it, and no ordinary call can set it back.</summary>
@@ -30,17 +30,11 @@ public sealed partial record FileStamp(string Path, ulong Device, ulong Inode, l
         var mtimeNs = (info.LastWriteTimeUtc - DateTime.UnixEpoch).Ticks * 100;
         ulong dev = 0, ino = 0;
         long ctimeNs = 0;
-        if (OperatingSystem.IsLinux())
+        if (OperatingSystem.IsLinux() && FileStatus.TryStat(path, out var status) == 0)
         {
-            // struct stat begins with st_dev and st_ino (both 64-bit) on every 64-bit Linux ABI glibc supports.
-            Span<byte> buffer = stackalloc byte[256];
-            if (Stat(path, ref MemoryMarshal.GetReference(buffer)) == 0)
-            {
-                dev = MemoryMarshal.Read<ulong>(buffer);
-                ino = MemoryMarshal.Read<ulong>(buffer[8..]);
-                // st_ctim (tv_sec, tv_nsec) is at offset 104 in both the x86-64 and the generic (aarch64) layout.
-                ctimeNs = MemoryMarshal.Read<long>(buffer[104..]) * 1_000_000_000 + MemoryMarshal.Read<long>(buffer[112..]);
-            }
+            dev = status.Device;
+            ino = status.Inode;
+            ctimeNs = status.ChangedNanoseconds;
         }
         return new FileStamp(info.FullName, dev, ino, info.Length, mtimeNs) { ChangedNanoseconds = ctimeNs };
     }
@@ -48,7 +42,4 @@ public sealed partial record FileStamp(string Path, ulong Device, ulong Inode, l
     /// <summary>One line: <c>path|dev|ino|size|mtime-ns</c>.</summary>
     public override string ToString() =>
         string.Create(CultureInfo.InvariantCulture, $"{Path}|{Device}|{Inode}|{Size}|{ModifiedNanoseconds}");
-
-    [LibraryImport("libc.so.6", EntryPoint = "stat", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Stat(string path, ref byte buffer);
 }

@@ -1,5 +1,4 @@
-using System.Diagnostics;
-using System.Text;
+using Kiln.Platform.Processes;
 
 namespace Kiln.Toolchain;
 
@@ -16,7 +15,9 @@ public sealed record ToolProcessResult(int ExitCode, string StandardOutput, stri
 }
 
 /// <summary>
-/// Runs a tool (compiler, linker) with an argument vector — never through a shell — and captures its output.
+/// Runs a tool (compiler, linker) with an argument vector — never through a shell — and captures its output. The
+/// process inherits this process's environment with <c>LC_ALL=C</c> (<see cref="ProcessLocale.C"/>): compiler
+/// messages in a stable language, so logs, keys and the disk-full recognition do not depend on the caller's locale.
 /// </summary>
 public static class ToolProcess
 {
@@ -29,13 +30,15 @@ public static class ToolProcess
     public static ToolProcessResult Run(string executable, IEnumerable<string> arguments, string? workingDirectory = null,
         string? standardInput = null)
     {
-        using var process = Start(executable, arguments, workingDirectory);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardInput.Write(standardInput ?? "");
-        process.StandardInput.Close();
-        process.WaitForExit();
-        return new ToolProcessResult(process.ExitCode, stdout.GetAwaiter().GetResult(), stderr.GetAwaiter().GetResult());
+        var request = Request(executable, arguments, workingDirectory) with { StandardInput = standardInput ?? "" };
+        try
+        {
+            return Result(ProcessRunner.Run(request));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw CannotStart(executable, e);
+        }
     }
 
     /// <summary>Runs <paramref name="executable"/> asynchronously; cancellation kills the process tree.</summary>
@@ -47,46 +50,23 @@ public static class ToolProcess
     public static async Task<ToolProcessResult> RunAsync(string executable, IEnumerable<string> arguments,
         string? workingDirectory = null, CancellationToken cancellationToken = default)
     {
-        using var process = Start(executable, arguments, workingDirectory);
-        process.StandardInput.Close();
-        var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-        var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
+        var request = Request(executable, arguments, workingDirectory) with { StandardInput = "" };
         try
         {
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            try { process.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            throw;
-        }
-        return new ToolProcessResult(process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-    }
-
-    private static Process Start(string executable, IEnumerable<string> arguments, string? workingDirectory)
-    {
-        var info = new ProcessStartInfo(executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
-        };
-        if (workingDirectory is not null)
-            info.WorkingDirectory = workingDirectory;
-        foreach (var a in arguments)
-            info.ArgumentList.Add(a);
-        // Compiler messages in a stable language, so logs and keys do not depend on the caller's locale.
-        info.Environment["LC_ALL"] = "C";
-        try
-        {
-            return Process.Start(info) ?? throw new ToolchainException($"cannot start '{executable}': the process did not start; check that it is an executable file");
+            return Result(await ProcessRunner.RunAsync(request, cancellationToken).ConfigureAwait(false));
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new ToolchainException($"cannot start '{executable}': {e.Message}; check the path and its execute permission", e);
+            throw CannotStart(executable, e);
         }
     }
+
+    private static ProcessRequest Request(string executable, IEnumerable<string> arguments, string? workingDirectory) =>
+        new(executable, arguments.ToList()) { WorkingDirectory = workingDirectory, Locale = ProcessLocale.C };
+
+    private static ToolProcessResult Result(ProcessOutcome outcome) =>
+        new(outcome.ExitCode, outcome.StandardOutput, outcome.StandardError);
+
+    private static ToolchainException CannotStart(string executable, System.ComponentModel.Win32Exception e) =>
+        new($"cannot start '{executable}': {e.Message}; check the path and its execute permission", e);
 }

@@ -105,7 +105,7 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             foreach (var (k, v) in options.ForcedEnvironment)
                 env[k] = v;
 
-        var commandLine = Shared.ShellQuoting.Join([path, .. args]);
+        var commandLine = Kiln.Platform.Text.ShellQuoting.Join([path, .. args]);
         if (Log.IsUnsuppressed(_run.Configuration.Levels.HelperExecution))
         {
             Log.Inform($"execute helper {TreePath.Quote(helper)}\n  path: {TreePath.Quote(path)}\n  arguments: {string.Join(", ", args.Select(TreePath.Quote))}\n  directory: {TreePath.Quote(cwd)}",
@@ -141,7 +141,8 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             running.Exited.SetResult();
         }
         var failed = !options.ExpectedExitCodes.Contains(result.ExitCode);
-        var (tail, isWhole) = Tail(result.StandardError, FailureOutputLines);
+        var tail = Kiln.Platform.Text.Lines.Tail(result.StandardError, FailureOutputLines);
+        var isWhole = tail.Length == result.StandardError.TrimEnd().Length;
         // A compiler's error is printed once: in the error, which shows the output when it is short; a longer one is
         // also written here in full, so that nothing of it is lost.
         if (!capture && options.InheritOutput && result.StandardError.Length > 0 && !(failed && isWhole))
@@ -153,12 +154,6 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
 
     /// <summary>Lines of a failed helper's standard error shown in its error (its last ones).</summary>
     private const int FailureOutputLines = 20;
-
-    private static (string Tail, bool IsWhole) Tail(string text, int lines)
-    {
-        var all = text.TrimEnd().Split('\n');
-        return (string.Join('\n', all.Skip(Math.Max(0, all.Length - lines))), all.Length <= lines);
-    }
 
     public override TemporaryPath Temporary(string suffix = "", bool isDirectory = false)
     {

@@ -104,6 +104,54 @@ public sealed class ArchitectureTests
         Assert.Empty(violations);
     }
 
+    private static IEnumerable<string> SourceFilesOutside(string assembly) =>
+        Directory.EnumerateFiles(SourceRoot(), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .Where(f => !f.StartsWith(Path.Combine(SourceRoot(), assembly) + "/", StringComparison.Ordinal));
+
+    [Fact]
+    public void Only_Kiln_Platform_calls_libc_or_declares_native_imports()
+    {
+        // A native import, or a libc function looked up by hand (NativeLibrary.Load("libc.so.6") + GetExport).
+        var violations = SourceFilesOutside("Kiln.Platform")
+            .Where(f => Regex.IsMatch(StripComments(File.ReadAllText(f)), @"\[\s*(LibraryImport|DllImport)\b|""libc(\.so(\.\d+)?)?"""))
+            .ToList();
+        Assert.Empty(violations);
+    }
+
+    [Fact]
+    public void Kiln_Platform_stands_on_nothing_of_Kiln()
+    {
+        var project = File.ReadAllText(Path.Combine(SourceRoot(), "Kiln.Platform", "Kiln.Platform.csproj"));
+        Assert.DoesNotContain("<ProjectReference", project, StringComparison.Ordinal);
+        var violations = Directory.EnumerateFiles(Path.Combine(SourceRoot(), "Kiln.Platform"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains("/obj/", StringComparison.Ordinal) && !f.Contains("/bin/", StringComparison.Ordinal))
+            .Where(f => Regex.IsMatch(StripComments(File.ReadAllText(f)), @"\bKiln\.(?!Platform\b)\w+"))
+            .ToList();
+        Assert.Empty(violations);
+    }
+
+    [Fact]
+    public void The_shared_source_folder_is_gone()
+    {
+        Assert.False(Directory.Exists(Path.Combine(SourceRoot(), "Shared")), "src/Shared: shared code belongs in Kiln.Platform");
+        var linking = Directory.EnumerateFiles(SourceRoot(), "*.csproj", SearchOption.AllDirectories)
+            .Where(f => Regex.IsMatch(File.ReadAllText(f), @"<Compile\s+Include=""[^""]*\.\./"))
+            .ToList();
+        Assert.Empty(linking);
+    }
+
+    [Fact]
+    public void The_banned_list_keeps_native_imports_file_move_and_process_start_in_Kiln_Platform()
+    {
+        var banned = File.ReadAllText(Path.Combine(SourceRoot(), "BannedSymbols.txt"));
+        Assert.Contains("T:System.Runtime.InteropServices.LibraryImportAttribute;", banned, StringComparison.Ordinal);
+        Assert.Contains("M:System.IO.File.Move(System.String,System.String,System.Boolean);", banned, StringComparison.Ordinal);
+        Assert.Contains("M:System.Diagnostics.Process.Start(System.Diagnostics.ProcessStartInfo);", banned, StringComparison.Ordinal);
+        // Kiln.Platform is the one assembly allowed them: it does not read the list.
+        Assert.DoesNotContain("<AdditionalFiles", File.ReadAllText(Path.Combine(SourceRoot(), "Kiln.Platform", "Kiln.Platform.csproj")), StringComparison.Ordinal);
+    }
+
     private static string StripComments(string text) =>
         Regex.Replace(text, @"//.*?$|/\*.*?\*/", "", RegexOptions.Multiline | RegexOptions.Singleline);
 }

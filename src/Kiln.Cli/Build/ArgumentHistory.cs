@@ -39,7 +39,6 @@ internal static class ArgumentHistory
     public static void Save(string root, IReadOnlyList<string> arguments)
     {
         var path = PathIn(root);
-        var temporary = path + ".tmp-" + Environment.ProcessId;
         try
         {
             var buffer = new System.Buffers.ArrayBufferWriter<byte>();
@@ -50,21 +49,11 @@ internal static class ArgumentHistory
                     json.WriteStringValue(a);
                 json.WriteEndArray();
             }
-            File.WriteAllBytes(temporary, buffer.WrittenSpan.ToArray());
-            KillPoints.BeforeRename(path);
-            File.Move(temporary, path, overwrite: true);
-            KillPoints.AfterRename(path);
+            // On failure the temporary is removed; nothing more to do.
+            Kiln.Platform.Files.AtomicFile.Write(path, buffer.WrittenSpan, beforeRename: KillPoints.BeforeRename, afterRename: KillPoints.AfterRename);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            try
-            {
-                File.Delete(temporary);
-            }
-            catch (IOException)
-            {
-                // Nothing more to clean.
-            }
         }
     }
 

@@ -20,9 +20,7 @@ internal static class RunFileCommands
                 output.Write(File.ReadAllText(path));
                 return 0;
             }
-            var temporary = destination + ".tmp";
-            File.Copy(path, temporary, overwrite: true);
-            File.Move(temporary, destination, overwrite: true);
+            Kiln.Platform.Files.AtomicFile.Write(destination, File.ReadAllBytes(path));
             output.WriteLine($"wrote {destination}");
             return 0;
         }));

@@ -87,9 +87,7 @@ internal static class ScriptCompiler
         }
         try
         {
-            KillPoints.BeforeRename(outputPath);
-            File.Move(temporary, outputPath, overwrite: true);
-            KillPoints.AfterRename(outputPath);
+            Kiln.Platform.Files.AtomicFile.Replace(temporary, outputPath, KillPoints.BeforeRename, KillPoints.AfterRename);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

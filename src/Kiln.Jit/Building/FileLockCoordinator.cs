@@ -1,5 +1,7 @@
 using System.Globalization;
 using Kiln.Jit.Cache;
+using Kiln.Platform.Files;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Building;
 
@@ -24,10 +26,10 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         ArgumentNullException.ThrowIfNull(claim);
         var layout = new CacheLayout(claim.CacheDirectory);
         var lockPath = layout.LockPath(claim.BaseKey);
-        int fd;
+        FileLock buildLock;
         try
         {
-            fd = Posix.OpenLockFile(lockPath);
+            buildLock = FileLock.Open(lockPath);
         }
         catch (IOException e)
         {
@@ -37,17 +39,17 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         var delay = TimeSpan.FromMilliseconds(1);
         while (true)
         {
-            var errno = Posix.TryFlock(fd, Posix.LockEx | Posix.LockNb);
+            var errno = buildLock.TryLock();
             if (errno == 0)
                 break;
-            if (errno != Posix.EWouldBlock)
+            if (errno != Errno.EWOULDBLOCK)
             {
-                Posix.CloseFd(fd);
+                buildLock.Dispose();
                 throw new JitCacheException($"cannot lock '{lockPath}' (errno {errno}); the file system may not support flock — use a local cache directory");
             }
             if (_time.GetElapsedTime(start) >= claim.Timeout)
             {
-                Posix.CloseFd(fd);
+                buildLock.Dispose();
                 throw new JitLockTimeoutException(
                     $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(lockPath)}; wait longer (JitRequest.LockTimeout) or stop that process");
             }
@@ -57,19 +59,19 @@ public sealed class FileLockCoordinator : IBuildCoordinator
             }
             catch (OperationCanceledException)
             {
-                Posix.CloseFd(fd);
+                buildLock.Dispose();
                 throw;
             }
             delay = TimeSpan.FromMilliseconds(Math.Min(50, delay.TotalMilliseconds * 2));
         }
-        Posix.Overwrite(fd, System.Text.Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture,
-            $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n")));
-        return new Lease(fd);
+        buildLock.WriteOwner(string.Create(CultureInfo.InvariantCulture,
+            $"host {Environment.MachineName}\npid {Environment.ProcessId}\nsince-unix-ms {_time.GetUtcNow().ToUnixTimeMilliseconds()}\nsignature {EntryManifest.Escape(claim.Signature)}\n"));
+        return new Lease(buildLock);
     }
 
     internal static string DescribeOwner(string lockPath)
     {
-        var text = Posix.ReadSmallFile(lockPath);
+        var text = FileLock.ReadOwner(lockPath);
         if (string.IsNullOrEmpty(text))
             return "an unknown process";
         {
@@ -81,17 +83,10 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         }
     }
 
-    private sealed class Lease(int fd) : IBuildLease
+    private sealed class Lease(FileLock buildLock) : IBuildLease
     {
-        private int _fd = fd;
-
         public void Complete(BuildOutcome outcome) { }
 
-        public void Dispose()
-        {
-            var fd = Interlocked.Exchange(ref _fd, -1);
-            if (fd >= 0)
-                Posix.CloseFd(fd); // closing the descriptor releases the flock
-        }
+        public void Dispose() => buildLock.Dispose(); // releases the flock
     }
 }

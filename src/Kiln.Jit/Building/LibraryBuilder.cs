@@ -6,6 +6,7 @@ using Kiln.Jit.Cache;
 using Kiln.Jit.Loading;
 using Kiln.Jit.Signatures;
 using Kiln.Toolchain;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Building;
 
@@ -149,11 +150,11 @@ internal static class LibraryBuilder
 
             // Publish: payload files first, the manifest (the commit point) last, then the pointer from B.
             if (header.Length > 0)
-                Posix.Rename(Path.Combine(includeDir, name + ".h"), layout.HeaderPath(key));
+                FileRename.Rename(Path.Combine(includeDir, name + ".h"), layout.HeaderPath(key));
             switch (options.SourceRetention)
             {
                 case SourceRetention.Keep:
-                    Posix.Rename(source, Path.Combine(layout.Src, manifest.SourceFile));
+                    FileRename.Rename(source, Path.Combine(layout.Src, manifest.SourceFile));
                     break;
                 case SourceRetention.Gzip:
                     var gz = source + ".gz";
@@ -161,20 +162,20 @@ internal static class LibraryBuilder
                     await using (var output = File.Create(gz))
                     await using (var zip = new GZipStream(output, CompressionLevel.Fastest))
                         await input.CopyToAsync(zip, cancellationToken).ConfigureAwait(false);
-                    Posix.Rename(gz, Path.Combine(layout.Src, manifest.SourceFile));
+                    FileRename.Rename(gz, Path.Combine(layout.Src, manifest.SourceFile));
                     break;
                 default:
                     break;
             }
             var log = Path.Combine(temp, "build.log");
             await File.WriteAllTextAsync(log, command + "\n\n" + result.CombinedOutput, cancellationToken).ConfigureAwait(false);
-            Posix.Rename(log, layout.LogPath(key));
+            FileRename.Rename(log, layout.LogPath(key));
             var finalLibrary = layout.LibraryPath(key);
-            Posix.Rename(library, finalLibrary);
+            FileRename.Rename(library, finalLibrary);
             manifest = manifest.WithStamp(EntryStore.StampOf(finalLibrary));
             var manifestTemp = Path.Combine(temp, "manifest.txt");
             await File.WriteAllTextAsync(manifestTemp, manifest.Format(), cancellationToken).ConfigureAwait(false);
-            Posix.Rename(manifestTemp, layout.ManifestPath(key));
+            FileRename.Rename(manifestTemp, layout.ManifestPath(key));
             layout.WriteAtomically(layout.KeyPointerPath(baseKey), key + "\n");
             if (File.Exists(layout.FailureRecordPath(baseKey)))
                 File.Delete(layout.FailureRecordPath(baseKey));
@@ -259,14 +260,7 @@ internal static class LibraryBuilder
         }
 
         // Replace an older failure folder of the same signature: move it aside, move the new one in, delete the old.
-        if (Directory.Exists(finalDir))
-        {
-            var aside = Path.Combine(layout.Quarantine, Path.GetFileName(finalDir) + "." + Guid.NewGuid().ToString("N")[..8]);
-            if (Posix.TryRename(finalDir, aside))
-                TryDeleteDirectory(aside);
-        }
-        if (!Posix.TryRename(staging, finalDir))
-            TryDeleteDirectory(staging);
+        _ = Kiln.Platform.Files.StagedFolder.Publish(staging, finalDir, layout.Quarantine);
 
         if (record)
         {
@@ -318,11 +312,7 @@ internal static class LibraryBuilder
             "environment.txt the environment of the failing process, error.log the compiler output.\n");
     }
 
-    private static string Tail(string output)
-    {
-        var lines = output.TrimEnd().Split('\n');
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - TailLines)));
-    }
+    private static string Tail(string output) => Kiln.Platform.Text.Lines.Tail(output, TailLines);
 
     private static void TryDeleteFile(string path)
     {
@@ -336,16 +326,5 @@ internal static class LibraryBuilder
         }
     }
 
-    internal static void TryDeleteDirectory(string dir)
-    {
-        try
-        {
-            if (Directory.Exists(dir))
-                Directory.Delete(dir, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            Trace.TraceWarning($"Kiln.Jit: could not remove '{dir}': {e.Message}");
-        }
-    }
+    internal static void TryDeleteDirectory(string dir) => Kiln.Platform.Files.StagedFolder.TryDeleteTree(dir);
 }

@@ -97,7 +97,7 @@ internal sealed class CacheLayout
     public void EnsureWritable()
     {
         EnsureCreated();
-        var probe = Path.Combine(Tmp, "writable." + Posix.ProcessId + "." + Guid.NewGuid().ToString("N")[..8]);
+        var probe = Path.Combine(Tmp, "writable." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N")[..8]);
         try
         {
             using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
@@ -115,16 +115,7 @@ internal sealed class CacheLayout
     /// On failure (a full disk) the temp file is removed, so a failed write leaves nothing behind.</summary>
     public void WriteAtomically(string path, string text)
     {
-        var temp = Path.Combine(Tmp, Path.GetFileName(path) + "." + Posix.ProcessId + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        try
-        {
-            File.WriteAllText(temp, text);
-            Posix.Rename(temp, path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            try { File.Delete(temp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-            throw;
-        }
+        var temp = Path.Combine(Tmp, Path.GetFileName(path) + "." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        Kiln.Platform.Files.AtomicFile.Write(path, text, temp);
     }
 }

@@ -9,7 +9,7 @@ namespace Kiln.Jit.Cache;
 internal static class CacheWriteError
 {
     /// <summary>True when <paramref name="text"/> reports a full file system or an exhausted quota.</summary>
-    public static bool MentionsDiskFull(string text) => Shared.DiskFullText.IsIn(text);
+    public static bool MentionsDiskFull(string text) => Kiln.Platform.Errors.DiskFull.IsIn(text);
 
     public static JitCacheException For(string root, Exception e)
     {

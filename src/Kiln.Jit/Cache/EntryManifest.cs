@@ -131,28 +131,10 @@ internal sealed class EntryManifest
         };
     }
 
-    private static void Line(StringBuilder b, string name, string value) => b.Append(name).Append(' ').Append(Escape(value)).Append('\n');
+    private static void Line(StringBuilder b, string name, string value) => Kiln.Platform.Text.KeyValueLines.Append(b, name, value);
 
-    internal static string Escape(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+    // The format of every record file of the cache (Kiln.Platform's KeyValueLines documents it).
+    internal static string Escape(string value) => Kiln.Platform.Text.KeyValueLines.Escape(value);
 
-    internal static string Unescape(string value)
-    {
-        if (!value.Contains('\\', StringComparison.Ordinal))
-            return value;
-        var b = new StringBuilder(value.Length);
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (value[i] == '\\' && i + 1 < value.Length)
-            {
-                b.Append(value[i + 1] == 'n' ? '\n' : value[i + 1]);
-                i++;
-            }
-            else
-            {
-                b.Append(value[i]);
-            }
-        }
-        return b.ToString();
-    }
+    internal static string Unescape(string value) => Kiln.Platform.Text.KeyValueLines.Unescape(value);
 }

@@ -1,4 +1,5 @@
 using Kiln.Jit.Signatures;
+using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Cache;
 
@@ -91,7 +92,7 @@ internal static class EntryStore
         foreach (var file in files)
         {
             var aside = Path.Combine(layout.Quarantine, Path.GetFileName(file) + "." + stamp);
-            if (Posix.TryRename(file, aside))
+            if (FileRename.TryRename(file, aside) == 0)
             {
                 try { File.Delete(aside); } catch (IOException) { }
             }

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
+using Kiln.Platform.Files;
 
 namespace Kiln.Jit.Cache;
 
@@ -269,18 +270,11 @@ public sealed class JitCache
             return true;
         }
         System.IO.Directory.CreateDirectory(_layout.Locks);
-        var fd = Posix.OpenLockFile(_layout.LockPath(baseKey));
-        try
-        {
-            if (Posix.TryFlock(fd, Posix.LockEx | Posix.LockNb) != 0)
-                return false;
-            action();
-            return true;
-        }
-        finally
-        {
-            Posix.CloseFd(fd);
-        }
+        using var keyLock = FileLock.Open(_layout.LockPath(baseKey));
+        if (keyLock.TryLock() != 0)
+            return false;
+        action();
+        return true;
     }
 
     private static IEnumerable<string> ReadLines(string file)

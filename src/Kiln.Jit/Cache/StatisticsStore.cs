@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Kiln.Platform.Files;
 
 namespace Kiln.Jit.Cache;
 
@@ -46,17 +47,10 @@ internal static class StatisticsStore
         // A cache used only through shared hits may not exist yet: its statistics are still kept.
         Directory.CreateDirectory(layout.Locks);
         Directory.CreateDirectory(layout.Tmp);
-        var fd = Posix.OpenLockFile(Path.Combine(layout.Locks, "stats.lock"));
-        try
-        {
-            _ = Posix.TryFlock(fd, Posix.LockEx);
-            var sum = Read(layout).Add(delta);
-            layout.WriteAtomically(layout.StatsFile, Format(sum));
-        }
-        finally
-        {
-            Posix.CloseFd(fd);
-        }
+        using var statsLock = FileLock.Open(Path.Combine(layout.Locks, "stats.lock"));
+        _ = statsLock.Lock();
+        var sum = Read(layout).Add(delta);
+        layout.WriteAtomically(layout.StatsFile, Format(sum));
     }
 
     public static void Reset(CacheLayout layout)

@@ -9,22 +9,14 @@ namespace Kiln.Jit.Loading;
 /// published library is immutable. glibc identifies loaded objects by device and inode, so a library test-loaded
 /// from the private build folder and then renamed into the cache is the same loaded object afterwards.
 /// </summary>
-internal static partial class NativeLoader
+internal static class NativeLoader
 {
-    private const int RtldNow = 0x2;
-    private const int RtldGlobal = 0x100;
-
     /// <summary>Loads <paramref name="path"/>; returns the handle or the loader's error text.</summary>
     public static nint TryLoad(string path, bool global, out string? error)
     {
         error = null;
         if (global && OperatingSystem.IsLinux())
-        {
-            var handle = DlOpen(path, RtldNow | RtldGlobal);
-            if (handle == 0)
-                error = Marshal.PtrToStringUTF8(DlError()) ?? "dlopen failed";
-            return handle;
-        }
+            return Kiln.Platform.Posix.DynamicLoader.OpenGlobal(path, out error);
         try
         {
             return NativeLibrary.Load(path);
@@ -40,10 +32,4 @@ internal static partial class NativeLoader
             return 0;
         }
     }
-
-    [LibraryImport("libc.so.6", EntryPoint = "dlopen", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial nint DlOpen(string path, int flags);
-
-    [LibraryImport("libc.so.6", EntryPoint = "dlerror")]
-    private static partial nint DlError();
 }

@@ -18,5 +18,5 @@ internal sealed class MarkerDirectory(string path) : IMarkerDirectory
 
     public void Delete(string name) => File.Delete(System.IO.Path.Combine(Path, name));
 
-    public (ulong Device, ulong Inode)? Identity() => DirectoryIdentity.Of(Path);
+    public (ulong Device, ulong Inode)? Identity() => Kiln.Platform.Posix.DirectoryIdentity.Of(Path);
 }

@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace Kiln.Mpi.Native;
 
 /// <summary>
@@ -15,7 +13,7 @@ namespace Kiln.Mpi.Native;
 /// The variable is set in the native environment (libc <c>setenv</c>): .NET's
 /// <see cref="Environment.SetEnvironmentVariable(string, string)"/> does not change what native code reads.
 /// </remarks>
-internal static unsafe class TransportEnvironment
+internal static class TransportEnvironment
 {
     public const string UcxHandleErrors = "UCX_HANDLE_ERRORS";
     public const string UcxErrorSignals = "UCX_ERROR_SIGNALS";
@@ -25,11 +23,7 @@ internal static unsafe class TransportEnvironment
     {
         if (Environment.GetEnvironmentVariable(UcxHandleErrors) is not null || Environment.GetEnvironmentVariable(UcxErrorSignals) is not null)
             return null;
-        var setenv = (delegate* unmanaged<byte*, byte*, int, int>)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "setenv");
-        fixed (byte* name = "UCX_HANDLE_ERRORS\0"u8)
-        fixed (byte* value = "none\0"u8)
-            setenv(name, value, 0);
-        Environment.SetEnvironmentVariable(UcxHandleErrors, "none");
+        Kiln.Platform.Posix.NativeEnvironment.Set(UcxHandleErrors, "none", overwrite: false);
         return UcxHandleErrors + "=none";
     }
 }

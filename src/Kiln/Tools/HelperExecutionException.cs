@@ -31,8 +31,8 @@ public sealed class HelperExecutionException : KilnException
             foreach (var line in outputTail.TrimEnd().Split('\n'))
                 text += "\n  | " + line;
             // A helper that failed for a full disk is not the build's fault: say what to do, as kiln's own writes do.
-            if (Shared.DiskFullText.IsIn(outputTail))
-                text += "\n  | the file system is full (or the quota is exhausted): free space on it and run again";
+            if (Kiln.Platform.Errors.DiskFull.IsIn(outputTail))
+                text += "\n  | " + Kiln.Platform.Errors.DiskFull.Remedy;
         }
         return text;
     }

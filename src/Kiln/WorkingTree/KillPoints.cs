@@ -50,7 +50,7 @@ internal static class KillPoints
 
     private static void Die()
     {
-        Libc.Kill(Environment.ProcessId, Libc.SIGKILL);
+        Kiln.Platform.Posix.Signals.KillThisProcess();
         // SIGKILL cannot be caught; should kill(2) fail, never go on as if the point had not been reached.
         Environment.FailFast("KILN_TEST_KILL_AT: kill(2) failed");
     }

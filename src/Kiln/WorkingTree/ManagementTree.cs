@@ -222,9 +222,5 @@ internal sealed class ManagementTree : IDisposable
         }
     }
 
-    internal static string FirstLine(string text)
-    {
-        var i = text.IndexOf('\n', StringComparison.Ordinal);
-        return i < 0 ? text : text[..i];
-    }
+    internal static string FirstLine(string text) => Kiln.Platform.Text.Lines.FirstLine(text);
 }

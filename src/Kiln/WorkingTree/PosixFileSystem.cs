@@ -1,38 +1,34 @@
-using System.Runtime.InteropServices;
 using Kiln.Paths;
+using Kiln.Platform.Posix;
 
 namespace Kiln.WorkingTree;
 
 /// <summary>The real file system of a POSIX machine.</summary>
 internal sealed class PosixFileSystem : IFileSystem
 {
-    private const uint TypeMask = 0xF000;
-    private const uint RegularType = 0x8000;
-    private const uint DirectoryType = 0x4000;
-    private const uint LinkType = 0xA000;
-
     public static PosixFileSystem Instance { get; } = new();
 
     public bool IsReal => true;
 
     public FileMemo Lstat(string path)
     {
-        var errno = Libc.Lstat(path, out var mode, out var uid, out var gid, out var size, out var mtimeNs);
-        if (errno == Libc.ENOENT || errno == Libc.ENOTDIR)
+        var errno = FileStatus.TryLstat(path, out var status);
+        if (errno == Errno.ENOENT || errno == Errno.ENOTDIR)
             return FileMemo.Missing;
         if (errno != 0)
-            throw new IOException($"{Marshal.GetPInvokeErrorMessage(errno)}: {TreePath.Quote(path)}");
-        var kind = (mode & TypeMask) switch
+            throw new IOException($"{Errno.Message(errno)}: {TreePath.Quote(path)}");
+        var mode = status.Mode;
+        var kind = (mode & FileStatus.TypeMask) switch
         {
-            RegularType => FileKind.RegularFile,
-            DirectoryType => FileKind.Directory,
-            LinkType => FileKind.SymbolicLink,
+            FileStatus.RegularType => FileKind.RegularFile,
+            FileStatus.DirectoryType => FileKind.Directory,
+            FileStatus.LinkType => FileKind.SymbolicLink,
             _ => FileKind.Other,
         };
         string? target = null;
         if (kind == FileKind.SymbolicLink)
             target = new FileInfo(path).LinkTarget ?? "";
-        return new FileMemo(kind, size, mtimeNs, mode & 0xFFF, uid, gid, target);
+        return new FileMemo(kind, status.Size, status.ModifiedNanoseconds, mode & 0xFFF, status.Uid, status.Gid, target);
     }
 
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
@@ -56,11 +52,11 @@ internal sealed class PosixFileSystem : IFileSystem
     public void Rename(string source, string destination)
     {
         KillPoints.BeforeRename(destination);
-        if (Libc.Rename(source, destination) != 0)
+        var errno = FileRename.TryRename(source, destination);
+        if (errno != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
             // The errno as HResult, as .NET's own I/O errors carry it (WriteFailure chooses its advice by it).
-            throw new IOException($"cannot rename {TreePath.Quote(source)} to {TreePath.Quote(destination)}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            throw new IOException($"cannot rename {TreePath.Quote(source)} to {TreePath.Quote(destination)}: {Errno.Message(errno)}", errno);
         }
         KillPoints.AfterRename(destination);
     }

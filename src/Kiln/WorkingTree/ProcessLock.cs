@@ -1,75 +1,46 @@
-using System.Runtime.InteropServices;
-using System.Text;
 using Kiln.Paths;
+using Kiln.Platform.Files;
+using Kiln.Platform.Posix;
 
 namespace Kiln.WorkingTree;
 
 /// <summary>
-/// An exclusive inter-process lock: <c>flock(LOCK_EX)</c> on a lock file whose content is the holder's pid.
-/// The kernel releases it when the holder's last descriptor closes, so a killed process (even by SIGKILL)
-/// never leaves a stale lock. Raw descriptors are used because .NET's <c>FileStream</c> takes its own
-/// advisory locks, which would make the holder's pid unreadable to a contender.
+/// The working tree's exclusive inter-process lock (<c>.kiln/lock</c>): a platform <see cref="FileLock"/> whose
+/// owner record is the holder's pid and a newline. The kernel releases it when the holder's last descriptor
+/// closes, so a killed process (even by SIGKILL) never leaves a stale lock.
 /// </summary>
 internal sealed class ProcessLock : IDisposable
 {
-    private int _fd;
+    private readonly FileLock _lock;
 
-    private ProcessLock(int fd) => _fd = fd;
+    private ProcessLock(FileLock fileLock) => _lock = fileLock;
 
     /// <summary>Takes the lock, or returns null when another process holds it.</summary>
     /// <exception cref="IOException">The lock file cannot be opened.</exception>
-    public static unsafe ProcessLock? TryAcquire(string path)
+    public static ProcessLock? TryAcquire(string path)
     {
-        var fd = Libc.Open(path, Libc.O_RDWR | Libc.O_CREAT | Libc.O_CLOEXEC, 0b110_100_100);
-        if (fd < 0)
+        var fileLock = FileLock.TryOpen(path, FileLock.OwnerWritable, out var openErrno)
+            ?? throw new IOException($"cannot open lock file {TreePath.Quote(path)}: {Errno.Message(openErrno)}", openErrno);
+        var errno = fileLock.TryLock();
+        if (errno != 0)
         {
-            var openErrno = Marshal.GetLastPInvokeError();
-            throw new IOException($"cannot open lock file {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(openErrno)}", openErrno);
-        }
-        if (Libc.Flock(fd, Libc.LOCK_EX | Libc.LOCK_NB) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            Libc.Close(fd);
-            if (errno == Libc.EWOULDBLOCK)
+            fileLock.Dispose();
+            if (errno == Errno.EWOULDBLOCK)
                 return null;
-            throw new IOException($"cannot lock {TreePath.Quote(path)}: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+            throw new IOException($"cannot lock {TreePath.Quote(path)}: {Errno.Message(errno)}", errno);
         }
-        var pid = Encoding.ASCII.GetBytes($"{Environment.ProcessId}\n");
-        Libc.Ftruncate(fd, 0);
-        fixed (byte* p = pid)
-            Libc.Pwrite(fd, p, pid.Length, 0);
-        return new ProcessLock(fd);
+        fileLock.WriteOwner($"{Environment.ProcessId}\n");
+        return new ProcessLock(fileLock);
     }
 
     /// <summary>The pid written by the holder, or null when unreadable.</summary>
-    public static unsafe int? ReadHolderPid(string path)
+    public static int? ReadHolderPid(string path)
     {
-        var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC, 0);
-        if (fd < 0)
+        var text = FileLock.ReadOwner(path, 32);
+        if (string.IsNullOrEmpty(text))
             return null;
-        try
-        {
-            var buffer = stackalloc byte[32];
-            var n = (int)Libc.Pread(fd, buffer, 32, 0);
-            if (n <= 0)
-                return null;
-            var text = Encoding.ASCII.GetString(buffer, n).Trim();
-            return int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
-        }
-        finally
-        {
-            Libc.Close(fd);
-        }
+        return int.TryParse(text.Trim(), System.Globalization.CultureInfo.InvariantCulture, out var pid) ? pid : null;
     }
 
-    public void Dispose()
-    {
-        var fd = Interlocked.Exchange(ref _fd, -1);
-        if (fd < 0)
-            return;
-        // Unlock explicitly before closing: a child forked by another thread holds a copy of the descriptor
-        // until it execs (O_CLOEXEC acts only at exec), and that copy would keep the lock alive after close.
-        Libc.Flock(fd, Libc.LOCK_UN);
-        Libc.Close(fd);
-    }
+    public void Dispose() => _lock.Dispose();
 }

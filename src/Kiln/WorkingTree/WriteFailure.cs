@@ -12,9 +12,7 @@ internal static class WriteFailure
 {
     private const int EPERM = 1;
     private const int EACCES = 13;
-    private const int ENOSPC = 28;
     private const int EROFS = 30;
-    private const int EDQUOT = 122;
 
     /// <summary>
     /// The advice line (without <c>  | </c>) for a failure to write in <paramref name="directory"/>.
@@ -35,7 +33,7 @@ internal static class WriteFailure
         };
         return errno switch
         {
-            ENOSPC or EDQUOT => "the file system is full (or the quota is exhausted): free space on it and run again",
+            _ when Kiln.Platform.Errors.DiskFull.IsErrno(errno) => Kiln.Platform.Errors.DiskFull.Remedy,
             EROFS => $"the file system of {TreePath.Quote(directory)} is mounted read-only: remount it writable and run again",
             EACCES or EPERM => $"permission denied: make {TreePath.Quote(directory)} writable for this user (e.g. 'chmod u+w') and run again",
             _ => "check the file system and run again",
@@ -47,11 +45,5 @@ internal static class WriteFailure
 
     /// <summary>The message for "could not <paramref name="what"/>": reason and advice lines.</summary>
     public static string Describe(string what, Exception exception, string directory) =>
-        $"{what}\n  | reason: {FirstLine(exception.Message)}\n  | {Advice(exception, directory)}";
-
-    private static string FirstLine(string text)
-    {
-        var i = text.IndexOf('\n', StringComparison.Ordinal);
-        return i < 0 ? text : text[..i];
-    }
+        $"{what}\n  | reason: {Kiln.Platform.Text.Lines.FirstLine(exception.Message)}\n  | {Advice(exception, directory)}";
 }

@@ -1,3 +1,4 @@
+using Kiln.Platform.Posix;
 using Kiln.Mpi.Discovery;
 
 namespace Kiln.Mpi.Tests.Discovery;

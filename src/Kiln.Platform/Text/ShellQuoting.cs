@@ -1,8 +1,8 @@
-namespace Kiln.Shared;
+namespace Kiln.Platform.Text;
 
 /// <summary>
-/// POSIX shell quoting for command lines shown in messages, compilation databases and recompile scripts. One source
-/// file compiled into both the engine and Kiln.Toolchain (which know nothing of each other), so that every command
+/// POSIX shell quoting for command lines shown in messages, compilation databases and recompile scripts: one
+/// implementation under the engine and Kiln.Toolchain (which know nothing of each other), so that every command
 /// line Kiln prints is quoted the same way.
 /// </summary>
 internal static class ShellQuoting
