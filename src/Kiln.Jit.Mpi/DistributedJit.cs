@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Kiln.Jit.Building;
 using Kiln.Jit.Cache;
+using Kiln.Jit.Signatures;
 using Kiln.Mpi;
 using Kiln.Mpi.Coordination;
 using Kiln.Mpi.Discovery;
@@ -37,7 +38,7 @@ public sealed class DistributedJit : IDisposable
     private readonly DistributedJitOptions _options;
     private readonly JitCompiler _compiler;
     private readonly DirectoryTopologyCache _topologies;
-    private readonly ConcurrentDictionary<string, DistributedJitResult> _answered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestKey, DistributedJitResult> _answered = new();
 
     /// <summary>Creates the distributed compiler for the ranks of <paramref name="communicator"/> (not collective).</summary>
     /// <param name="communicator">The ranks that make the calls, e.g. <see cref="MpiSession.World"/>; used by one thread
@@ -78,9 +79,8 @@ public sealed class DistributedJit : IDisposable
     public DistributedJitResult JitWithReport(JitRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var memoKey = request.Build is null ? null
-            : string.Join('\u0001', request.Signature, request.CacheDirectory ?? "", request.Build.Canonical, request.GlobalSymbols ? "g" : "l");
-        if (_options.CallsAreCollective && memoKey is not null && _answered.TryGetValue(memoKey, out var known))
+        RequestKey? memoKey = request.Build is null ? null : RequestKey.AsRequested(request, request.Build);
+        if (_options.CallsAreCollective && memoKey is { } asked && _answered.TryGetValue(asked, out var known))
             return known with { Role = BuildRole.Hit, FromMemory = true };
 
         var timeout = _options.Timeout ?? request.LockTimeout;
@@ -88,8 +88,8 @@ public sealed class DistributedJit : IDisposable
         try
         {
             var result = call.Run();
-            if (memoKey is not null)
-                _answered[memoKey] = result;
+            if (memoKey is { } answered)
+                _answered[answered] = result;
             return result;
         }
         catch (MpiTimeoutException e)
@@ -131,8 +131,7 @@ public sealed class DistributedJit : IDisposable
             Agree(_localFailure);
             if (owner._options.VerifySameRequest)
             {
-                var shape = string.Join('\u0001', request.Signature, request.Build?.Canonical ?? "", request.GlobalSymbols ? "g" : "l");
-                var hash = BitConverter.ToInt64(Kiln.Jit.Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(shape)), 0);
+                var hash = ShapeHash(request);
                 if (!_comm.AllSame(hash, timeout))
                     throw new JitRequestException(
                         $"the ranks of '{_comm.Name}' asked for different JIT requests (rank {_comm.Rank}: '{request.Signature}'); jit calls are collective: every rank must request the same signature and options in the same order");
@@ -257,10 +256,21 @@ public sealed class DistributedJit : IDisposable
                 $"the generators of '{request.Signature}' produced different code on ranks {Math.Min(withMin, withOther)} and {Math.Max(withMin, withOther)} of '{_comm.Name}' (compared {(everyRank ? "over every rank" : "among the ranks that build it")}, before compiling); a signature must always name the same code: put what differs between the ranks into the signature (JitSignature.FromName) or make the generator deterministic");
         }
 
+        /// <summary>A 64-bit prefix of the SHA-256 of what must be the same on every rank: signature, build options and
+        /// symbol scope in <see cref="CanonicalText"/> (cache directories may differ).</summary>
+        private static long ShapeHash(JitRequest request)
+        {
+            var text = new StringBuilder();
+            CanonicalText.Append(text, "signature", request.Signature);
+            CanonicalText.Append(text, "build", request.Build?.Canonical ?? "");
+            CanonicalText.Append(text, "global-symbols", request.GlobalSymbols ? "1" : "0");
+            return BitConverter.ToInt64(Sha256.Hash(Encoding.UTF8.GetBytes(text.ToString())), 0);
+        }
+
         private static long CodeHash(GeneratedCode code)
         {
             var text = string.Join('\0', [code.Header ?? "", code.Source ?? "", .. code.Dependencies ?? []]);
-            return BitConverter.ToInt64(Kiln.Jit.Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(text)), 0);
+            return BitConverter.ToInt64(Sha256.Hash(Encoding.UTF8.GetBytes(text)), 0);
         }
 
         private JitLibrary? Probe()

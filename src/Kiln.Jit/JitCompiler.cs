@@ -37,12 +37,13 @@ public sealed class JitCompiler
     // Fast memo: the last library per signature, with the request shape it answered.
     private readonly ConcurrentDictionary<string, MemoEntry> _bySignature = new(StringComparer.Ordinal);
     // Complete memo: signature + resolved cache dir + options + scope + shared dirs -> library.
-    private readonly ConcurrentDictionary<string, JitLibrary> _byRequest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestKey, JitLibrary> _byRequest = new();
     // Loaded entries: cache dir + full key -> library (dependencies load once).
-    private readonly ConcurrentDictionary<string, JitLibrary> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string CacheRoot, string Key), JitLibrary> _byKey = new();
     // Dependencies are named by signature: cache dir + signature -> library jitted in this process.
-    private readonly ConcurrentDictionary<string, JitLibrary> _bySignatureInCache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _compilers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string CacheRoot, string Signature), JitLibrary> _bySignatureInCache = new();
+    // Compiler resolution: language + requested compiler + its environment variable + PATH -> executable.
+    private readonly ConcurrentDictionary<(SourceLanguage Language, string Requested, string Variable, string Path), string> _compilers = new();
 
     /// <summary>Creates a compiler with its own memo.</summary>
     /// <param name="options">Settings, or null for the defaults.</param>
@@ -111,7 +112,7 @@ public sealed class JitCompiler
         var signature = request.Signature;
         var cacheDir = CacheDirectory.Resolve(request.CacheDirectory);
         var sharedDirs = CacheDirectory.ResolveShared(request.SharedCacheDirectories, cacheDir);
-        var requestKey = string.Join('\u0001', signature, cacheDir, options.Canonical, request.GlobalSymbols ? "g" : "l", string.Join('\u0002', sharedDirs));
+        var requestKey = new RequestKey(signature, cacheDir, options.Canonical, request.GlobalSymbols, sharedDirs);
         if (_byRequest.TryGetValue(requestKey, out var known))
             return Remember(request, requestKey, known);
 
@@ -193,7 +194,7 @@ public sealed class JitCompiler
                 throw CacheWriteError.For(cacheDir, e);
             }
             var library = new JitLibrary(built.LibraryPath, signature, built.Manifest.Key, built.Handle, dependencies, wasBuilt: true);
-            _byKey[cacheDir + "\u0001" + library.Key] = library;
+            _byKey[(cacheDir, library.Key)] = library;
             PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 0, built.CompileSeconds, built.Manifest.LibrarySize, corrupt ? 1 : 0, 0));
             PendingStatistics.ScheduleFlush();
             lease.Complete(new BuildOutcome(true, library.Key, library.Path, null));
@@ -208,11 +209,10 @@ public sealed class JitCompiler
         }
     }
 
-    private JitLibrary Remember(JitRequest request, string requestKey, JitLibrary library)
+    private JitLibrary Remember(JitRequest request, RequestKey requestKey, JitLibrary library)
     {
         _byRequest[requestKey] = library;
-        var cacheDir = requestKey.Split('\u0001')[1];
-        _bySignatureInCache[cacheDir + "\u0001" + request.Signature] = library;
+        _bySignatureInCache[(requestKey.CacheDirectory, request.Signature)] = library;
         _bySignature[request.Signature] = new MemoEntry(request.CacheDirectory, request.SharedCacheDirectories, request.Build, request.GlobalSymbols, library);
         return library;
     }
@@ -220,7 +220,7 @@ public sealed class JitCompiler
     private string ResolveCompiler(JitBuildOptions options)
     {
         var envName = CompilerDiscovery.EnvironmentVariableFor(options.Language);
-        var memoKey = string.Join('\u0001', options.Language, options.Compiler ?? "", Environment.GetEnvironmentVariable(envName) ?? "",
+        var memoKey = (options.Language, options.Compiler ?? "", Environment.GetEnvironmentVariable(envName) ?? "",
             Environment.GetEnvironmentVariable("PATH") ?? "");
         if (_compilers.TryGetValue(memoKey, out var path))
             return path;
@@ -241,7 +241,7 @@ public sealed class JitCompiler
         var list = new List<JitLibrary>();
         foreach (var dep in dependencySignatures)
         {
-            if (!_bySignatureInCache.TryGetValue(cacheDir + "\u0001" + dep, out var library))
+            if (!_bySignatureInCache.TryGetValue((cacheDir, dep), out var library))
                 throw new JitRequestException($"'{signature}' depends on '{dep}', which this process has not jitted into '{cacheDir}'; call Jit for '{dep}' first (for example inside the generator)");
             list.Add(library);
         }
@@ -281,7 +281,7 @@ public sealed class JitCompiler
     private JitLibrary? LoadEntry(CacheSet caches, CacheLayout layout, string key, string? baseKey, string? baseText, bool global,
         bool quarantineCorrupt, ref bool corrupt)
     {
-        if (_byKey.TryGetValue(layout.Root + "\u0001" + key, out var loaded))
+        if (_byKey.TryGetValue((layout.Root, key), out var loaded))
             return loaded;
         var readOnly = !ReferenceEquals(layout, caches.Writable);
         EntryCheck check;
@@ -327,8 +327,8 @@ public sealed class JitCompiler
         if (!readOnly)
             EntryStore.Touch(layout, key, _time);
         var library = new JitLibrary(path, manifest.Signature, key, handle, dependencies, wasBuilt: false);
-        _byKey[layout.Root + "\u0001" + key] = library;
-        _bySignatureInCache[layout.Root + "\u0001" + manifest.Signature] = library;
+        _byKey[(layout.Root, key)] = library;
+        _bySignatureInCache[(layout.Root, manifest.Signature)] = library;
         return library;
     }
 
@@ -342,7 +342,7 @@ public sealed class JitCompiler
     {
         foreach (var layout in new[] { dependent, caches.Writable }.Concat(caches.Shared).Distinct())
         {
-            if (_byKey.TryGetValue(layout.Root + "\u0001" + depKey, out var loaded))
+            if (_byKey.TryGetValue((layout.Root, depKey), out var loaded))
                 return loaded;
             if (!File.Exists(layout.ManifestPath(depKey)))
                 continue;

@@ -16,7 +16,8 @@ namespace Kiln.Jit.Cache;
 /// </summary>
 internal static class ProbeCache
 {
-    private static readonly ConcurrentDictionary<string, CompilerIdentity> Memo = new(StringComparer.Ordinal);
+    // (canonical probe text: compiler stamp, language, flags; cache root) -> identity.
+    private static readonly ConcurrentDictionary<(string ProbeText, string CacheRoot), CompilerIdentity> Memo = new();
 
     public static CompilerIdentity Get(CacheLayout layout, string compilerPath, SourceLanguage language, IReadOnlyList<string> flags) =>
         Get(layout, [], compilerPath, language, flags);
@@ -34,14 +35,14 @@ internal static class ProbeCache
         {
             throw new JitRequestException($"compiler '{compilerPath}' disappeared; reinstall it or choose another compiler", e);
         }
-        var memoKey = stamp + "\u0001" + language + "\u0001" + string.Join('\u0002', flags) + "\u0001" + layout.Root;
-        if (Memo.TryGetValue(memoKey, out var known))
-            return known;
         var probeText = new StringBuilder();
         CanonicalText.Append(probeText, "stamp", stamp.ToString());
         CanonicalText.Append(probeText, "language", language.ToString());
         CanonicalText.AppendList(probeText, "flags", flags);
-        var probeName = KeyInputs.Hash(probeText.ToString()) + ".txt";
+        var memoKey = (ProbeText: probeText.ToString(), CacheRoot: layout.Root);
+        if (Memo.TryGetValue(memoKey, out var known))
+            return known;
+        var probeName = KeyInputs.Hash(memoKey.ProbeText) + ".txt";
         var probePath = Path.Combine(layout.Probes, probeName);
         CompilerIdentity? identity = null;
         if (File.Exists(probePath))
