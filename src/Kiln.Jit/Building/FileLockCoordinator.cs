@@ -19,7 +19,7 @@ public sealed class FileLockCoordinator : IBuildCoordinator
     public FileLockCoordinator(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
 
     /// <inheritdoc />
-    public async ValueTask<IBuildLease> AcquireAsync(BuildClaim claim, CancellationToken cancellationToken)
+    public async ValueTask<IDisposable> AcquireAsync(BuildClaim claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var layout = new CacheLayout(claim.CacheDirectory);
@@ -81,11 +81,9 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         }
     }
 
-    private sealed class Lease(int fd) : IBuildLease
+    private sealed class Lease(int fd) : IDisposable
     {
         private int _fd = fd;
-
-        public void Complete(BuildOutcome outcome) { }
 
         public void Dispose()
         {

@@ -30,7 +30,7 @@ internal static class LibraryBuilder
 
     public static async Task<BuiltEntry> BuildAsync(CacheLayout layout, string signature, JitBuildOptions options,
         CompilerIdentity compiler, string baseKey, string baseText, GeneratedCode code, IReadOnlyList<JitLibrary> dependencies,
-        bool globalSymbols, int interruptedRetries, TimeProvider time, CancellationToken cancellationToken)
+        bool globalSymbols, int interruptedRetries, TimeProvider time, ICompilerRunner runner, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(layout.Tmp, string.Create(CultureInfo.InvariantCulture,
             $"{baseKey[..16]}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
@@ -66,7 +66,7 @@ internal static class LibraryBuilder
             {
                 try
                 {
-                    result = await ToolProcess.RunAsync(compiler.ExecutablePath, args, temp, cancellationToken).ConfigureAwait(false);
+                    result = await runner.RunAsync(compiler.ExecutablePath, args, temp, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ToolchainException e)
                 {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Kiln.Jit.Building;
 using Kiln.Jit.Signatures;
 using Kiln.Toolchain;
 
@@ -23,7 +24,7 @@ internal static class ProbeCache
         Get(layout, [], compilerPath, language, flags);
 
     public static CompilerIdentity Get(CacheLayout layout, IReadOnlyList<CacheLayout> shared, string compilerPath, SourceLanguage language,
-        IReadOnlyList<string> flags)
+        IReadOnlyList<string> flags, ICompilerRunner? runner = null)
     {
         // One stat per slow-path request: a compiler replaced while the process runs is noticed too.
         FileStamp stamp;
@@ -66,7 +67,7 @@ internal static class ProbeCache
         {
             try
             {
-                identity = CompilerIdentity.Probe(compilerPath, language, flags);
+                identity = (runner ?? SystemCompilerRunner.Instance).Probe(compilerPath, language, flags);
             }
             catch (ToolchainException e)
             {
