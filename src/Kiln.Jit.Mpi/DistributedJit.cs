@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text;
 using Kiln.Jit.Building;
 using Kiln.Jit.Cache;
+using Kiln.Jit.Signatures;
 using Kiln.Mpi;
 using Kiln.Mpi.Coordination;
 using Kiln.Mpi.Discovery;
@@ -17,7 +18,8 @@ namespace Kiln.Jit.Mpi;
 /// <remarks>
 /// <para><b>Calls are collective</b>: every rank of the communicator calls <see cref="Jit"/> with the same requests
 /// (same signature and options, cache directories may differ) in the same order, from one thread at a time.</para>
-/// <para>One call: (1) a local look-up that stops at a miss (no rank builds on its own); (2) a reduction over all
+/// <para>One call: (1) a local look-up (<c>JitCompiler.Lookup</c>: directories, compiler identity and base key resolved
+/// once for the call) that claims nothing on a miss (no rank builds on its own); (2) a reduction over all
 /// ranks agrees on errors of the look-up (e.g. a recorded compile failure); (3) the directory topology (discovered once
 /// per directory and kept); (4) <see cref="DistributedBuild.Run"/>, which agrees on hit or miss by a reduction and
 /// broadcasts the builder's outcome; (5) each rank loads from its own directory and a final reduction agrees on load
@@ -37,7 +39,7 @@ public sealed class DistributedJit : IDisposable
     private readonly DistributedJitOptions _options;
     private readonly JitCompiler _compiler;
     private readonly DirectoryTopologyCache _topologies;
-    private readonly ConcurrentDictionary<string, DistributedJitResult> _answered = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestKey, DistributedJitResult> _answered = new();
 
     /// <summary>Creates the distributed compiler for the ranks of <paramref name="communicator"/> (not collective).</summary>
     /// <param name="communicator">The ranks that make the calls, e.g. <see cref="MpiSession.World"/>; used by one thread
@@ -78,9 +80,8 @@ public sealed class DistributedJit : IDisposable
     public DistributedJitResult JitWithReport(JitRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var memoKey = request.Build is null ? null
-            : string.Join('\u0001', request.Signature, request.CacheDirectory ?? "", request.Build.Canonical, request.GlobalSymbols ? "g" : "l");
-        if (_options.CallsAreCollective && memoKey is not null && _answered.TryGetValue(memoKey, out var known))
+        RequestKey? memoKey = request.Build is null ? null : RequestKey.AsRequested(request, request.Build);
+        if (_options.CallsAreCollective && memoKey is { } asked && _answered.TryGetValue(asked, out var known))
             return known with { Role = BuildRole.Hit, FromMemory = true };
 
         var timeout = _options.Timeout ?? request.LockTimeout;
@@ -88,8 +89,8 @@ public sealed class DistributedJit : IDisposable
         try
         {
             var result = call.Run();
-            if (memoKey is not null)
-                _answered[memoKey] = result;
+            if (memoKey is { } answered)
+                _answered[answered] = result;
             return result;
         }
         catch (MpiTimeoutException e)
@@ -109,20 +110,21 @@ public sealed class DistributedJit : IDisposable
         private readonly bool _verifyCode = owner._options.VerifySameRequest || owner._options.VerifyGeneratedCodeOnEveryRank;
         private JitRequest? _effective;
         private GeneratedCode? _generated;
+        private JitLookup? _lookup;
         private JitLibrary? _library;
-        private BuildClaim? _claim;
         private Exception? _localFailure;
 
-        public string? BaseKey => _claim?.BaseKey ?? _library?.Key;
+        public string? BaseKey => _lookup?.BaseKey ?? _library?.Key;
 
         public string Stage { get; private set; } = "agreeing on the local look-up";
 
         public DistributedJitResult Run()
         {
-            // (1) Local look-up; a miss stops at the coordinator. (2) Agree on its errors.
+            // (1) Local look-up, resolved once for the whole call; a miss claims nothing. (2) Agree on its errors.
             try
             {
-                _library = Probe();
+                _lookup = owner._compiler.Lookup(Effective);
+                _library = _lookup.Library;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -131,8 +133,7 @@ public sealed class DistributedJit : IDisposable
             Agree(_localFailure);
             if (owner._options.VerifySameRequest)
             {
-                var shape = string.Join('\u0001', request.Signature, request.Build?.Canonical ?? "", request.GlobalSymbols ? "g" : "l");
-                var hash = BitConverter.ToInt64(Kiln.Jit.Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(shape)), 0);
+                var hash = ShapeHash(request);
                 if (!_comm.AllSame(hash, timeout))
                     throw new JitRequestException(
                         $"the ranks of '{_comm.Name}' asked for different JIT requests (rank {_comm.Rank}: '{request.Signature}'); jit calls are collective: every rank must request the same signature and options in the same order");
@@ -156,22 +157,11 @@ public sealed class DistributedJit : IDisposable
             try
             {
                 outcome = DistributedBuild.Run(_comm, topology, owner._options.Mode, new BuildCallbacks(
-                    IsPublished: () => (_library ??= Probe()) is not null,
-                    Build: Build,
-                    ReadPublished: () => EntryTransfer.Pack(directory, (_library ??= Probe())?.Key
-                        ?? throw new JitCacheException($"'{request.Signature}' was built but is not in '{directory}'")),
-                    Install: bytes =>
-                    {
-                        try
-                        {
-                            EntryTransfer.Install(directory, _claim?.BaseKey, bytes);
-                        }
-                        catch (Exception e)
-                        {
-                            _localFailure = e;
-                            throw;
-                        }
-                    }), timeout);
+                    IsPublished: () => Local(() => (_library ??= LookAgain()) is not null),
+                    Build: () => Local(Build),
+                    ReadPublished: () => Local(() => EntryTransfer.Pack(directory, (_library ??= LookAgain())?.Key
+                        ?? throw new JitCacheException($"'{request.Signature}' was built but is not in '{directory}'"))),
+                    Install: bytes => Local(() => EntryTransfer.Install(directory, _lookup?.BaseKey, bytes))), timeout);
             }
             catch (RootFailedException e)
             {
@@ -257,30 +247,31 @@ public sealed class DistributedJit : IDisposable
                 $"the generators of '{request.Signature}' produced different code on ranks {Math.Min(withMin, withOther)} and {Math.Max(withMin, withOther)} of '{_comm.Name}' (compared {(everyRank ? "over every rank" : "among the ranks that build it")}, before compiling); a signature must always name the same code: put what differs between the ranks into the signature (JitSignature.FromName) or make the generator deterministic");
         }
 
+        /// <summary>A 64-bit prefix of the SHA-256 of what must be the same on every rank: signature, build options and
+        /// symbol scope in <see cref="CanonicalText"/> (cache directories may differ).</summary>
+        private static long ShapeHash(JitRequest request)
+        {
+            var text = new StringBuilder();
+            CanonicalText.Append(text, "signature", request.Signature);
+            CanonicalText.Append(text, "build", request.Build?.Canonical ?? "");
+            CanonicalText.Append(text, "global-symbols", request.GlobalSymbols ? "1" : "0");
+            return BitConverter.ToInt64(Sha256.Hash(Encoding.UTF8.GetBytes(text.ToString())), 0);
+        }
+
         private static long CodeHash(GeneratedCode code)
         {
             var text = string.Join('\0', [code.Header ?? "", code.Source ?? "", .. code.Dependencies ?? []]);
-            return BitConverter.ToInt64(Kiln.Jit.Signatures.Sha256.Hash(Encoding.UTF8.GetBytes(text)), 0);
+            return BitConverter.ToInt64(Sha256.Hash(Encoding.UTF8.GetBytes(text)), 0);
         }
 
-        private JitLibrary? Probe()
-        {
-            var library = MpiBuildCoordinator.Probe(() => owner._compiler.Jit(Effective), out var claim);
-            _claim ??= claim;
-            return library;
-        }
+        /// <summary>The look-up of step (1) again, without claiming: what another rank or process published since.</summary>
+        private JitLibrary? LookAgain() => owner._compiler.LookAgain(_lookup!, underClaim: false);
 
-        private void Build()
+        /// <summary>On the elected builder: claim the key (file lock), look again under the claim, build and publish.</summary>
+        private bool Build()
         {
-            try
-            {
-                _library = owner._compiler.Jit(Effective);
-            }
-            catch (Exception e)
-            {
-                _localFailure = e;
-                throw;
-            }
+            _library = owner._compiler.ClaimAndBuildAsync(_lookup!, CancellationToken.None).GetAwaiter().GetResult();
+            return true;
         }
 
         /// <summary>A library another process published may take a moment to appear on a network file system.</summary>
@@ -291,7 +282,7 @@ public sealed class DistributedJit : IDisposable
             var delay = 5;
             while (true)
             {
-                var library = Probe();
+                var library = LookAgain();
                 if (library is not null)
                     return library;
                 if (watch.Elapsed >= limit)
@@ -316,103 +307,35 @@ public sealed class DistributedJit : IDisposable
             }
         }
 
-        /// <summary>Collective (every rank got the same <paramref name="failure"/>): the typed exception, identical on every
-        /// rank. A compile error or an interrupted compile travels with all its fields from the lowest rank that holds
-        /// it.</summary>
+        /// <summary>
+        /// Collective (every rank got the same <paramref name="failure"/>): the typed exception, identical on every rank,
+        /// from one rank's <see cref="RankFailure"/> — the lowest rank whose failure carries a compile error or an
+        /// interrupted compile (all its fields travel), otherwise the lowest rank that failed.
+        /// </summary>
         private JitException Translate(RootFailedException failure)
         {
-            var carried = Carried(_localFailure) ?? Carried(failure.InnerException);
-            var holder = _comm.AllReduce(carried is null ? int.MaxValue : _comm.Rank, ReduceOperation.Min, timeout);
-            if (holder != int.MaxValue)
-            {
-                var fields = _comm.RunOnRoot(holder, () => EncodeCarried(carried!), timeout);
-                return DecodeCarried(fields, failure);
-            }
-            var text = failure.ErrorMessage;
-            return failure.ErrorType switch
-            {
-                "Kiln.Jit.JitRequestException" => new JitRequestException(text, failure),
-                "Kiln.Jit.JitCacheException" => new JitCacheException(text, failure),
-                "Kiln.Jit.JitLockTimeoutException" => new JitLockTimeoutException(text, failure),
-                "Kiln.Jit.JitBuildInterruptedException" => new JitBuildInterruptedException(text, failure),
-                "System.InvalidOperationException" => new JitRequestException(text, failure),
-                _ => new JitException($"distributed JIT of '{request.Signature}' failed on rank {failure.RootRank} of '{failure.Communicator}': {failure.ErrorType}: {text}", failure),
-            };
+            var local = _localFailure ?? failure.InnerException;
+            var priority = local is null ? 2L : RankFailure.CarriesFields(local) ? 0L : 1L;
+            var chosen = _comm.AllReduce(priority * _comm.Size + _comm.Rank, ReduceOperation.Min, timeout);
+            if (chosen >= 2L * _comm.Size)
+                return new JitException($"distributed JIT of '{request.Signature}' failed on rank {failure.RootRank} of '{failure.Communicator}': {failure.ErrorMessage}", failure);
+            var holder = (int)(chosen % _comm.Size);
+            var bytes = _comm.RunOnRoot(holder, () => RankFailure.From(local!).Encode(), timeout);
+            return RankFailure.Decode(bytes).ToException(request.Signature, holder, _comm.Name, failure);
         }
 
-        /// <summary>The first exception in <paramref name="e"/>'s chain whose fields travel to every rank.</summary>
-        private static JitException? Carried(Exception? e)
+        /// <summary>Runs a callback of the build protocol, keeping its failure as this rank's for <see cref="Translate"/>.</summary>
+        private T Local<T>(Func<T> callback)
         {
-            for (; e is not null; e = e.InnerException)
+            try
             {
-                if (e is JitCompileException or JitBuildInterruptedException)
-                    return (JitException)e;
+                return callback();
             }
-            return null;
-        }
-
-        // Format: a kind byte (0 compile error, 1 interrupted compile), then the fields as BinaryWriter writes them.
-        private static byte[] EncodeCarried(JitException carried)
-        {
-            using var stream = new MemoryStream();
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+            catch (Exception e)
             {
-                switch (carried)
-                {
-                    case JitCompileException e:
-                        writer.Write((byte)0);
-                        writer.Write(e.Signature);
-                        writer.Write(e.Command);
-                        writer.Write(e.OutputTail);
-                        writer.Write(e.FailureDirectory);
-                        writer.Write(e.FromFailureRecord);
-                        writer.Write(e.ExitCode ?? int.MinValue);
-                        writer.Write(e.Message);
-                        break;
-                    case JitBuildInterruptedException e:
-                        writer.Write((byte)1);
-                        writer.Write(e.Signature);
-                        writer.Write(e.Command);
-                        writer.Write(e.Reason);
-                        writer.Write(e.Signal ?? int.MinValue);
-                        writer.Write(e.Attempts);
-                        writer.Write(e.OutputTail);
-                        writer.Write(e.Message);
-                        break;
-                    default:
-                        throw new ArgumentException($"not a carried exception: {carried.GetType()}", nameof(carried));
-                }
+                _localFailure ??= e;
+                throw;
             }
-            return stream.ToArray();
-        }
-
-        private static JitException DecodeCarried(byte[] bytes, RootFailedException failure)
-        {
-            using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-            static int? Optional(int value) => value == int.MinValue ? null : value;
-            if (reader.ReadByte() == 1)
-            {
-                var sig = reader.ReadString();
-                var cmd = reader.ReadString();
-                var reason = reader.ReadString();
-                var signal = Optional(reader.ReadInt32());
-                var attempts = reader.ReadInt32();
-                var output = reader.ReadString();
-                var text = reader.ReadString();
-                return sig.Length == 0 && cmd.Length == 0
-                    ? new JitBuildInterruptedException(text, failure)
-                    : new JitBuildInterruptedException(sig, cmd, reason, signal, attempts, output);
-            }
-            var signature = reader.ReadString();
-            var command = reader.ReadString();
-            var tail = reader.ReadString();
-            var folder = reader.ReadString();
-            var fromRecord = reader.ReadBoolean();
-            var exitCode = Optional(reader.ReadInt32());
-            var message = reader.ReadString();
-            return signature.Length == 0 && command.Length == 0
-                ? new JitCompileException(message, failure)
-                : new JitCompileException(signature, command, tail, folder, fromRecord, exitCode);
         }
 
         private static void TryCreate(string directory)

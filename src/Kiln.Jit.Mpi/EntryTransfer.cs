@@ -1,15 +1,15 @@
 using System.Text;
 using Kiln.Jit.Cache;
 using Kiln.Jit.Signatures;
-using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Mpi;
 
 /// <summary>
 /// Packs a published cache entry (manifest, header, library) into one message and publishes a received one: the
 /// root-mode transport. A receiver checks the manifest (key, base key) and the library's size and SHA-256 before it
-/// publishes by rename in the order of a local build — header and library first, the manifest (the commit point)
-/// next, the pointer from the base key last — so a reader never sees a half-installed entry.
+/// publishes with <see cref="EntryStore.Publish"/>, the publish of a local build (header and library first, the
+/// manifest stamped with this rank's file as the commit point, the pointer from the base key last), so a reader never
+/// sees a half-installed entry and a later hit takes the stat fast path.
 /// </summary>
 internal static class EntryTransfer
 {
@@ -78,22 +78,19 @@ internal static class EntryTransfer
         Directory.CreateDirectory(temp);
         try
         {
+            string? h = null;
             if (header.Length > 0)
             {
-                var h = Path.Combine(temp, "h");
+                h = Path.Combine(temp, "h");
                 File.WriteAllText(h, header);
-                FileRename.Rename(h, layout.HeaderPath(key));
             }
             var lib = Path.Combine(temp, "lib");
             File.WriteAllBytes(lib, library);
             if (!OperatingSystem.IsWindows())
                 File.SetUnixFileMode(lib, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
                     | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-            FileRename.Rename(lib, layout.LibraryPath(key));
-            var m = Path.Combine(temp, "manifest");
-            File.WriteAllText(m, manifestText);
-            FileRename.Rename(m, layout.ManifestPath(key));
-            layout.WriteAtomically(layout.KeyPointerPath(manifest.BaseKey), key + "\n");
+            // The sender's stamp names the sender's file: the same publish as a local build stamps this rank's copy.
+            EntryStore.Publish(layout, new StagedEntry(temp, lib, Header: h), manifest);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -15,8 +15,9 @@ namespace Kiln.Jit;
 /// repeated request costs a dictionary lookup; (2) compiler resolution and identity (probed once per process, cached on
 /// disk by the compiler's stat identity), base key, pointer, manifest check, load — no compiler run on a hit — first in
 /// the writable cache, then in each shared cache in order (read only: nothing is written there); (3) on a miss: a
-/// writability check of the writable cache, the build lease from the <see cref="IBuildCoordinator"/>, a second look,
-/// then generate, compile, test-load, publish into the writable cache.</para>
+/// writability check of the writable cache, the build claim from the <see cref="IBuildCoordinator"/>, a second look,
+/// then generate, compile, test-load, publish into the writable cache. The steps are also an internal API
+/// (<c>Lookup</c> → <c>ClaimAndBuildAsync</c> / <c>LookAgain</c>) that the distributed JIT drives across ranks.</para>
 /// </summary>
 public sealed class JitCompiler
 {
@@ -33,16 +34,18 @@ public sealed class JitCompiler
     private readonly bool _verifyContent;
     private readonly long? _maxBytes;
     private readonly int _interruptedRetries;
+    private readonly ICompilerRunner _runner;
 
     // Fast memo: the last library per signature, with the request shape it answered.
     private readonly ConcurrentDictionary<string, MemoEntry> _bySignature = new(StringComparer.Ordinal);
     // Complete memo: signature + resolved cache dir + options + scope + shared dirs -> library.
-    private readonly ConcurrentDictionary<string, JitLibrary> _byRequest = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<RequestKey, JitLibrary> _byRequest = new();
     // Loaded entries: cache dir + full key -> library (dependencies load once).
-    private readonly ConcurrentDictionary<string, JitLibrary> _byKey = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string CacheRoot, string Key), JitLibrary> _byKey = new();
     // Dependencies are named by signature: cache dir + signature -> library jitted in this process.
-    private readonly ConcurrentDictionary<string, JitLibrary> _bySignatureInCache = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, string> _compilers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string CacheRoot, string Signature), JitLibrary> _bySignatureInCache = new();
+    // Compiler resolution: language + requested compiler + its environment variable + PATH -> executable.
+    private readonly ConcurrentDictionary<(SourceLanguage Language, string Requested, string Variable, string Path), string> _compilers = new();
 
     /// <summary>Creates a compiler with its own memo.</summary>
     /// <param name="options">Settings, or null for the defaults.</param>
@@ -54,6 +57,7 @@ public sealed class JitCompiler
         _verifyContent = options.VerifyLibraryContent;
         _maxBytes = options.MaxCacheBytes;
         _interruptedRetries = Math.Max(0, options.InterruptedCompileRetries);
+        _runner = options.CompilerRunner ?? SystemCompilerRunner.Instance;
     }
 
     /// <summary>The process-wide instance (file-lock coordination, full verification).</summary>
@@ -106,22 +110,39 @@ public sealed class JitCompiler
 
     private async Task<JitLibrary> JitSlowAsync(JitRequest request, CancellationToken cancellationToken)
     {
+        var lookup = Lookup(request);
+        return lookup.Library ?? await ClaimAndBuildAsync(lookup, cancellationToken).ConfigureAwait(false);
+    }
+
+    // The explicit API, in the order a caller drives it: Lookup → (agree with others on who builds) → ClaimAndBuildAsync
+    // on the builder (claim from the coordinator, look again, build, publish) → LookAgain on the others once published.
+
+    /// <summary>
+    /// Step 1: resolves the request once (memo, directories, compiler identity, base key) and looks it up in the writable
+    /// cache, then in each shared cache. On a miss it also checks that the writable cache is writable and, unless the
+    /// request retries, throws a recorded compile failure of the key; it never builds and never takes a claim.
+    /// </summary>
+    internal JitLookup Lookup(JitRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (TryMemo(request, out var remembered))
+            return JitLookup.Remembered(request, remembered);
         JitSignature.Validate(request.Signature);
         var options = request.Build ?? throw new JitRequestException($"JIT request '{request.Signature}' has no build options; leave JitRequest.Build at its default or pass JitBuildOptions");
         var signature = request.Signature;
         var cacheDir = CacheDirectory.Resolve(request.CacheDirectory);
         var sharedDirs = CacheDirectory.ResolveShared(request.SharedCacheDirectories, cacheDir);
-        var requestKey = string.Join('\u0001', signature, cacheDir, options.Canonical, request.GlobalSymbols ? "g" : "l", string.Join('\u0002', sharedDirs));
+        var requestKey = new RequestKey(signature, cacheDir, options.Canonical, request.GlobalSymbols, sharedDirs);
         if (_byRequest.TryGetValue(requestKey, out var known))
-            return Remember(request, requestKey, known);
+            return JitLookup.Remembered(request, Remember(request, requestKey, known));
 
         var layout = new CacheLayout(cacheDir);
-        var caches = new CacheSet(layout, sharedDirs.Select(d => new CacheLayout(d)).ToArray());
+        var shared = sharedDirs.Select(d => new CacheLayout(d)).ToArray();
         var compilerPath = ResolveCompiler(options);
         CompilerIdentity compiler;
         try
         {
-            compiler = ProbeCache.Get(layout, caches.Shared, compilerPath, options.Language, options.Flags);
+            compiler = ProbeCache.Get(layout, shared, compilerPath, options.Language, options.Flags, _runner);
         }
         catch (JitException)
         {
@@ -132,87 +153,117 @@ public sealed class JitCompiler
             throw new JitCacheException($"JIT cache directory '{cacheDir}' is unusable: {e.Message}; set JitRequest.CacheDirectory or KILN_JIT_CACHE to a writable directory", e);
         }
         var baseText = KeyInputs.BaseText(signature, options, compiler);
-        var baseKey = KeyInputs.Hash(baseText);
+        var lookup = new JitLookup(request, requestKey, options, layout, shared, compiler, KeyInputs.Hash(baseText), baseText);
+        if (LookAgain(lookup, underClaim: false) is not null)
+            return lookup;
+        layout.EnsureWritable();
+        if (!request.RetryRecordedFailure)
+            ThrowIfRecordedFailure(layout, lookup.BaseKey!);
+        return lookup;
+    }
 
-        var hit = TryHit(caches, layout, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: false, out var corrupt);
+    /// <summary>
+    /// Looks a resolved request up again (another process or rank may have published it meanwhile): the writable cache,
+    /// then — without the claim — each shared cache. Under the key's claim a corrupt entry of the writable cache is
+    /// quarantined, and a recorded compile failure is thrown unless the request retries. Null while still missing.
+    /// </summary>
+    internal JitLibrary? LookAgain(JitLookup lookup, bool underClaim)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        if (lookup.Library is not null)
+            return lookup.Library;
+        var caches = new CacheSet(lookup.Writable!, lookup.Shared);
+        var hit = TryHit(caches, caches.Writable, lookup.BaseKey!, lookup.BaseText!, lookup.Request.GlobalSymbols, quarantineCorrupt: underClaim, out var corrupt);
+        lookup.SawCorrupt |= corrupt;
         if (hit is not null)
         {
-            PendingStatistics.Hit(layout);
-            return Remember(request, requestKey, hit);
+            PendingStatistics.Hit(caches.Writable);
+            return Found(lookup, hit);
+        }
+        if (underClaim)
+        {
+            if (!lookup.Request.RetryRecordedFailure)
+                ThrowIfRecordedFailure(caches.Writable, lookup.BaseKey!);
+            return null;
         }
         foreach (var shared in caches.Shared)
         {
-            hit = TryHit(caches, shared, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: false, out _);
+            hit = TryHit(caches, shared, lookup.BaseKey!, lookup.BaseText!, lookup.Request.GlobalSymbols, quarantineCorrupt: false, out _);
             if (hit is not null)
             {
-                PendingStatistics.SharedHit(layout);
-                return Remember(request, requestKey, hit);
+                PendingStatistics.SharedHit(caches.Writable);
+                return Found(lookup, hit);
             }
         }
-
-        layout.EnsureWritable();
-        if (!request.RetryRecordedFailure)
-            ThrowIfRecordedFailure(layout, baseKey);
-
-        using var lease = await _coordinator.AcquireAsync(new BuildClaim(cacheDir, baseKey, signature, request.LockTimeout), cancellationToken).ConfigureAwait(false);
-        try
-        {
-            hit = TryHit(caches, layout, baseKey, baseText, request.GlobalSymbols, quarantineCorrupt: true, out var corruptNow);
-            corrupt |= corruptNow;
-            if (hit is not null)
-            {
-                PendingStatistics.Hit(layout);
-                lease.Complete(new BuildOutcome(true, hit.Key, hit.Path, null));
-                return Remember(request, requestKey, hit);
-            }
-            if (!request.RetryRecordedFailure)
-                ThrowIfRecordedFailure(layout, baseKey);
-            if (request.Generate is null)
-                throw new JitRequestException($"'{signature}' is not in the JIT cache '{cacheDir}' and the request has no generator; pass JitRequest.Generate");
-
-            var code = request.Generate(signature) ?? throw new JitRequestException($"the generator of '{signature}' returned null; return GeneratedCode(header, source, dependencies)");
-            if (string.IsNullOrWhiteSpace(code.Source))
-                throw new JitRequestException($"the generator of '{signature}' returned an empty source; return the C/C++ code of the library");
-            var dependencies = ResolveDependencies(signature, cacheDir, code.Dependencies ?? []);
-
-            BuiltEntry built;
-            try
-            {
-                built = await LibraryBuilder.BuildAsync(layout, signature, options, compiler, baseKey, baseText, code, dependencies,
-                    request.GlobalSymbols, _interruptedRetries, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (JitException e) when (e is JitCompileException or JitBuildInterruptedException)
-            {
-                var seconds = e.Data["compile-seconds"] is double s ? s : 0;
-                PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 1, seconds, 0, corrupt ? 1 : 0, 0));
-                PendingStatistics.ScheduleFlush();
-                throw;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw CacheWriteError.For(cacheDir, e);
-            }
-            var library = new JitLibrary(built.LibraryPath, signature, built.Manifest.Key, built.Handle, dependencies, wasBuilt: true);
-            _byKey[cacheDir + "\u0001" + library.Key] = library;
-            PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 0, built.CompileSeconds, built.Manifest.LibrarySize, corrupt ? 1 : 0, 0));
-            PendingStatistics.ScheduleFlush();
-            lease.Complete(new BuildOutcome(true, library.Key, library.Path, null));
-            if (_maxBytes is long max)
-                _ = JitCache.Open(cacheDir).Evict(max, null, _time);
-            return Remember(request, requestKey, library);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            lease.Complete(new BuildOutcome(false, null, null, e));
-            throw;
-        }
+        return null;
     }
 
-    private JitLibrary Remember(JitRequest request, string requestKey, JitLibrary library)
+    /// <summary>
+    /// Steps 2 to 4 for a key <see cref="Lookup"/> missed: waits for the claim from this compiler's
+    /// <see cref="IBuildCoordinator"/>, looks again under it, and if still missing generates, compiles, test-loads and
+    /// publishes the library into the writable cache.
+    /// </summary>
+    internal async Task<JitLibrary> ClaimAndBuildAsync(JitLookup lookup, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        if (lookup.Library is not null)
+            return lookup.Library;
+        using var claim = await _coordinator.AcquireAsync(lookup.Claim, cancellationToken).ConfigureAwait(false);
+        return LookAgain(lookup, underClaim: true) ?? await BuildAsync(lookup, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Generates, compiles and publishes a missing key; call only while holding its claim.</summary>
+    private async Task<JitLibrary> BuildAsync(JitLookup lookup, CancellationToken cancellationToken)
+    {
+        var request = lookup.Request;
+        var signature = request.Signature;
+        var layout = lookup.Writable!;
+        var cacheDir = layout.Root;
+        if (request.Generate is null)
+            throw new JitRequestException($"'{signature}' is not in the JIT cache '{cacheDir}' and the request has no generator; pass JitRequest.Generate");
+
+        var code = request.Generate(signature) ?? throw new JitRequestException($"the generator of '{signature}' returned null; return GeneratedCode(header, source, dependencies)");
+        if (string.IsNullOrWhiteSpace(code.Source))
+            throw new JitRequestException($"the generator of '{signature}' returned an empty source; return the C/C++ code of the library");
+        var dependencies = ResolveDependencies(signature, cacheDir, code.Dependencies ?? []);
+        var corrupt = lookup.SawCorrupt ? 1 : 0;
+
+        BuiltEntry built;
+        try
+        {
+            built = await LibraryBuilder.BuildAsync(layout, signature, lookup.Options!, lookup.Compiler!, lookup.BaseKey!, lookup.BaseText!, code, dependencies,
+                request.GlobalSymbols, _interruptedRetries, _time, _runner, cancellationToken).ConfigureAwait(false);
+        }
+        catch (JitException e) when (e is JitCompileException or JitBuildInterruptedException)
+        {
+            var seconds = e.Data["compile-seconds"] is double s ? s : 0;
+            PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 1, seconds, 0, corrupt, 0));
+            PendingStatistics.ScheduleFlush();
+            throw;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CacheWriteError.For(cacheDir, e);
+        }
+        var library = new JitLibrary(built.LibraryPath, signature, built.Manifest.Key, built.Handle, dependencies, wasBuilt: true);
+        _byKey[(cacheDir, library.Key)] = library;
+        PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 0, built.CompileSeconds, built.Manifest.LibrarySize, corrupt, 0));
+        PendingStatistics.ScheduleFlush();
+        if (_maxBytes is long max)
+            _ = JitCache.Open(cacheDir).Evict(max, null, _time);
+        return Found(lookup, library);
+    }
+
+    private JitLibrary Found(JitLookup lookup, JitLibrary library)
+    {
+        lookup.Library = library;
+        return Remember(lookup.Request, lookup.Key, library);
+    }
+
+    private JitLibrary Remember(JitRequest request, RequestKey requestKey, JitLibrary library)
     {
         _byRequest[requestKey] = library;
-        var cacheDir = requestKey.Split('\u0001')[1];
-        _bySignatureInCache[cacheDir + "\u0001" + request.Signature] = library;
+        _bySignatureInCache[(requestKey.CacheDirectory, request.Signature)] = library;
         _bySignature[request.Signature] = new MemoEntry(request.CacheDirectory, request.SharedCacheDirectories, request.Build, request.GlobalSymbols, library);
         return library;
     }
@@ -220,7 +271,7 @@ public sealed class JitCompiler
     private string ResolveCompiler(JitBuildOptions options)
     {
         var envName = CompilerDiscovery.EnvironmentVariableFor(options.Language);
-        var memoKey = string.Join('\u0001', options.Language, options.Compiler ?? "", Environment.GetEnvironmentVariable(envName) ?? "",
+        var memoKey = (options.Language, options.Compiler ?? "", Environment.GetEnvironmentVariable(envName) ?? "",
             Environment.GetEnvironmentVariable("PATH") ?? "");
         if (_compilers.TryGetValue(memoKey, out var path))
             return path;
@@ -241,7 +292,7 @@ public sealed class JitCompiler
         var list = new List<JitLibrary>();
         foreach (var dep in dependencySignatures)
         {
-            if (!_bySignatureInCache.TryGetValue(cacheDir + "\u0001" + dep, out var library))
+            if (!_bySignatureInCache.TryGetValue((cacheDir, dep), out var library))
                 throw new JitRequestException($"'{signature}' depends on '{dep}', which this process has not jitted into '{cacheDir}'; call Jit for '{dep}' first (for example inside the generator)");
             list.Add(library);
         }
@@ -281,7 +332,7 @@ public sealed class JitCompiler
     private JitLibrary? LoadEntry(CacheSet caches, CacheLayout layout, string key, string? baseKey, string? baseText, bool global,
         bool quarantineCorrupt, ref bool corrupt)
     {
-        if (_byKey.TryGetValue(layout.Root + "\u0001" + key, out var loaded))
+        if (_byKey.TryGetValue((layout.Root, key), out var loaded))
             return loaded;
         var readOnly = !ReferenceEquals(layout, caches.Writable);
         EntryCheck check;
@@ -327,8 +378,8 @@ public sealed class JitCompiler
         if (!readOnly)
             EntryStore.Touch(layout, key, _time);
         var library = new JitLibrary(path, manifest.Signature, key, handle, dependencies, wasBuilt: false);
-        _byKey[layout.Root + "\u0001" + key] = library;
-        _bySignatureInCache[layout.Root + "\u0001" + manifest.Signature] = library;
+        _byKey[(layout.Root, key)] = library;
+        _bySignatureInCache[(layout.Root, manifest.Signature)] = library;
         return library;
     }
 
@@ -342,7 +393,7 @@ public sealed class JitCompiler
     {
         foreach (var layout in new[] { dependent, caches.Writable }.Concat(caches.Shared).Distinct())
         {
-            if (_byKey.TryGetValue(layout.Root + "\u0001" + depKey, out var loaded))
+            if (_byKey.TryGetValue((layout.Root, depKey), out var loaded))
                 return loaded;
             if (!File.Exists(layout.ManifestPath(depKey)))
                 continue;

@@ -24,4 +24,7 @@ public sealed class JitCompilerOptions
     /// <see cref="JitCompiler.Default"/>). Such a failure is never recorded; after the last attempt it is a
     /// <see cref="JitBuildInterruptedException"/>. Timeouts of waiting processes must cover all attempts.</summary>
     public int InterruptedCompileRetries { get; init; } = 1;
+
+    /// <summary>Runs the compiler's probe and the compiles (default: the real processes); the seam for logic tests.</summary>
+    internal ICompilerRunner? CompilerRunner { get; init; }
 }

@@ -2,9 +2,10 @@ namespace Kiln.Mpi;
 
 /// <summary>
 /// The work that one rank did for all (<see cref="Collective.RunOnRoot"/>) failed; every rank of the communicator
-/// throws this with the same message, so that all of them leave the collective code path together.
+/// throws this with the same message, so that all of them leave the collective code path together. An
+/// <see cref="MpiException"/>: a collective failed, so one catch of <see cref="MpiException"/> covers it.
 /// </summary>
-public sealed class RootFailedException : Exception
+public sealed class RootFailedException : MpiException
 {
     /// <summary>Creates the exception with a one-line message.</summary>
     public RootFailedException()
@@ -34,7 +35,8 @@ public sealed class RootFailedException : Exception
     /// <param name="errorMessage">The root's exception message.</param>
     /// <param name="innerException">The original exception (only on the root), or <see langword="null"/>.</param>
     public RootFailedException(int rootRank, string communicator, string errorType, string errorMessage, Exception? innerException = null)
-        : base($"the work of rank {rootRank} of communicator '{communicator}' failed: {errorType}: {errorMessage}", innerException)
+        // Null on the ranks that only received the failure: Exception takes a null cause (MpiException's signature does not say so).
+        : base($"the work of rank {rootRank} of communicator '{communicator}' failed: {errorType}: {errorMessage}", innerException!)
     {
         RootRank = rootRank;
         Communicator = communicator;

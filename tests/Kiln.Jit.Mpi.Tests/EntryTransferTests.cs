@@ -29,6 +29,23 @@ public sealed class EntryTransferTests : IDisposable
     }
 
     [Fact]
+    public void An_installed_entry_is_stamped_with_the_receivers_library_so_its_hits_take_the_stat_fast_path()
+    {
+        var (built, _) = BuildInto(_scratch.Cache("a"), "transfer-stamp");
+        var message = EntryTransfer.Pack(_scratch.Cache("a"), built.Key);
+
+        var key = EntryTransfer.Install(_scratch.Cache("b"), null, message);
+
+        var receiver = new Kiln.Jit.Cache.CacheLayout(_scratch.Cache("b"));
+        var manifest = Kiln.Jit.Cache.EntryStore.ReadManifest(receiver, key, out _)!;
+        var sender = Kiln.Jit.Cache.EntryStore.ReadManifest(new Kiln.Jit.Cache.CacheLayout(_scratch.Cache("a")), key, out _)!;
+        Assert.Equal(Kiln.Jit.Cache.EntryStore.StampOf(receiver.LibraryPath(key)), manifest.LibraryStamp);
+        Assert.NotEqual(sender.LibraryStamp, manifest.LibraryStamp);
+        Assert.Equal(sender.LibrarySha256, manifest.LibrarySha256);
+        Assert.Equal(sender.InputText, manifest.InputText);
+    }
+
+    [Fact]
     public void A_corrupted_library_is_rejected_by_its_hash_and_nothing_is_published()
     {
         var (built, _) = BuildInto(_scratch.Cache("a"), "transfer-corrupt");

@@ -9,38 +9,53 @@ public sealed class MpiBuildCoordinatorTests : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public void A_probe_stops_a_miss_at_the_coordinator_and_reports_the_claim_without_compiling()
+    public void A_lookup_stops_at_a_miss_and_reports_the_claim_without_compiling()
     {
         var compiler = new JitCompiler(new JitCompilerOptions { Coordinator = new MpiBuildCoordinator() });
         var request = Scratch.Request("probe-miss", _scratch.Cache("c"), _scratch.CountingCompiler());
 
-        var library = MpiBuildCoordinator.Probe(() => compiler.Jit(request), out var claim);
+        var lookup = compiler.Lookup(request);
 
-        Assert.Null(library);
-        Assert.NotNull(claim);
-        Assert.Equal(64, claim.BaseKey.Length);
-        Assert.Equal("probe-miss", claim.Signature);
+        Assert.Null(lookup.Library);
+        Assert.Equal(64, lookup.Claim.BaseKey.Length);
+        Assert.Equal("probe-miss", lookup.Claim.Signature);
         Assert.Equal(0, _scratch.Compiles);
     }
 
     [Fact]
-    public void Outside_a_probe_it_builds_under_the_file_lock_and_a_later_probe_hits()
+    public async Task The_claimed_build_of_a_lookup_runs_under_the_file_lock_once_and_a_later_lookup_hits()
     {
         var compiler = new JitCompiler(new JitCompilerOptions { Coordinator = new MpiBuildCoordinator() });
         var request = Scratch.Request("probe-hit", _scratch.Cache("c"), _scratch.CountingCompiler());
 
-        var built = compiler.Jit(request);
-        var probed = MpiBuildCoordinator.Probe(() => new JitCompiler(new JitCompilerOptions { Coordinator = new MpiBuildCoordinator() }).Jit(request), out var claim);
+        var lookup = compiler.Lookup(request);
+        var built = await compiler.ClaimAndBuildAsync(lookup, TestContext.Current.CancellationToken);
+        var again = new JitCompiler(new JitCompilerOptions { Coordinator = new MpiBuildCoordinator() }).Lookup(request);
 
         Assert.True(built.WasBuilt);
-        Assert.NotNull(probed);
-        Assert.Null(claim);
-        Assert.Equal(built.Key, probed.Key);
+        Assert.Same(built, lookup.Library);
+        Assert.NotNull(again.Library);
+        Assert.Equal(built.Key, again.Library.Key);
         Assert.Equal(1, _scratch.Compiles);
     }
 
     [Fact]
-    public async Task Outside_a_probe_a_held_key_times_out_like_the_file_lock()
+    public void Jit_with_the_coordinator_builds_under_the_file_lock_and_a_later_lookup_hits()
+    {
+        var compiler = new JitCompiler(new JitCompilerOptions { Coordinator = new MpiBuildCoordinator() });
+        var request = Scratch.Request("jit-hit", _scratch.Cache("c"), _scratch.CountingCompiler());
+
+        var built = compiler.Jit(request);
+        var probed = new JitCompiler(new JitCompilerOptions { Coordinator = new MpiBuildCoordinator() }).Lookup(request);
+
+        Assert.True(built.WasBuilt);
+        Assert.NotNull(probed.Library);
+        Assert.Equal(built.Key, probed.Library.Key);
+        Assert.Equal(1, _scratch.Compiles);
+    }
+
+    [Fact]
+    public async Task A_held_key_times_out_like_the_file_lock()
     {
         var coordinator = new MpiBuildCoordinator();
         var claim = new BuildClaim(_scratch.Cache("c"), new string('a', 64), "held", TimeSpan.FromMilliseconds(100));

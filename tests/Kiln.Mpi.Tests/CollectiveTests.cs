@@ -54,6 +54,14 @@ public sealed class CollectiveTests
     }
 
     [Fact]
+    public void The_failure_of_a_roots_action_is_an_MpiException_so_one_catch_covers_every_MPI_failure()
+    {
+        var error = Assert.Throws<AggregateException>(() => Run(2, c => c.RunOnRoot(1, () => throw new InvalidOperationException("no"))));
+
+        Assert.All(error.InnerExceptions, e => Assert.IsAssignableFrom<MpiException>(e));
+    }
+
+    [Fact]
     public void RunOnRoot_with_a_codec_returns_the_decoded_result_everywhere()
     {
         var got = Run(2, c => c.RunOnRoot(0, () => 41, v => BitConverter.GetBytes(v + 1), b => BitConverter.ToInt32(b)));

@@ -21,7 +21,7 @@ public sealed class FileLockCoordinator : IBuildCoordinator
     public FileLockCoordinator(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
 
     /// <inheritdoc />
-    public async ValueTask<IBuildLease> AcquireAsync(BuildClaim claim, CancellationToken cancellationToken)
+    public async ValueTask<IDisposable> AcquireAsync(BuildClaim claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
         var layout = new CacheLayout(claim.CacheDirectory);
@@ -83,10 +83,8 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         }
     }
 
-    private sealed class Lease(FileLock buildLock) : IBuildLease
+    private sealed class Lease(FileLock buildLock) : IDisposable
     {
-        public void Complete(BuildOutcome outcome) { }
-
         public void Dispose() => buildLock.Dispose(); // releases the flock
     }
 }

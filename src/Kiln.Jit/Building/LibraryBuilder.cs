@@ -6,7 +6,6 @@ using Kiln.Jit.Cache;
 using Kiln.Jit.Loading;
 using Kiln.Jit.Signatures;
 using Kiln.Toolchain;
-using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Building;
 
@@ -14,8 +13,9 @@ namespace Kiln.Jit.Building;
 internal sealed record BuiltEntry(EntryManifest Manifest, string LibraryPath, nint Handle, double CompileSeconds, bool Compiled);
 
 /// <summary>
-/// Builds one library in a private folder under <c>tmp/</c> (same file system as the cache), test-loads it, writes the
-/// manifest, and publishes every file by <c>rename(2)</c> — manifest last, then the <c>keys/B</c> pointer. Nothing is
+/// Builds one library in a private folder under <c>tmp/</c> (same file system as the cache), test-loads it, and
+/// publishes it with <see cref="EntryStore.Publish"/> (every file by <c>rename(2)</c>, manifest last, then the
+/// <c>keys/B</c> pointer). Nothing is
 /// ever written into a published file. On a compile error it writes the failure folder and the failure record — unless
 /// the failure is no property of the code: a full file system (the output says ENOSPC or EDQUOT) is an
 /// <see cref="IOException"/>; a compiler killed by a signal or out of memory (<see cref="CompilerInterruption"/>) is run
@@ -30,7 +30,7 @@ internal static class LibraryBuilder
 
     public static async Task<BuiltEntry> BuildAsync(CacheLayout layout, string signature, JitBuildOptions options,
         CompilerIdentity compiler, string baseKey, string baseText, GeneratedCode code, IReadOnlyList<JitLibrary> dependencies,
-        bool globalSymbols, int interruptedRetries, TimeProvider time, CancellationToken cancellationToken)
+        bool globalSymbols, int interruptedRetries, TimeProvider time, ICompilerRunner runner, CancellationToken cancellationToken)
     {
         var temp = Path.Combine(layout.Tmp, string.Create(CultureInfo.InvariantCulture,
             $"{baseKey[..16]}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
@@ -66,7 +66,7 @@ internal static class LibraryBuilder
             {
                 try
                 {
-                    result = await ToolProcess.RunAsync(compiler.ExecutablePath, args, temp, cancellationToken).ConfigureAwait(false);
+                    result = await runner.RunAsync(compiler.ExecutablePath, args, temp, cancellationToken).ConfigureAwait(false);
                 }
                 catch (ToolchainException e)
                 {
@@ -126,7 +126,7 @@ internal static class LibraryBuilder
                 throw new JitException($"the library built for '{signature}' does not load: {loadError}; check the libraries it links ({string.Join(' ', options.Libraries)}) and the generated code");
 
             var size = new FileInfo(library).Length;
-            var manifest0 = new EntryManifest
+            var unstamped = new EntryManifest
             {
                 Key = key,
                 BaseKey = baseKey,
@@ -146,41 +146,26 @@ internal static class LibraryBuilder
                 Dependencies = depKeys,
                 InputText = baseText,
             };
-            var manifest = manifest0;
-
             // Publish: payload files first, the manifest (the commit point) last, then the pointer from B.
-            if (header.Length > 0)
-                FileRename.Rename(Path.Combine(includeDir, name + ".h"), layout.HeaderPath(key));
-            switch (options.SourceRetention)
+            var keptSource = options.SourceRetention switch
             {
-                case SourceRetention.Keep:
-                    FileRename.Rename(source, Path.Combine(layout.Src, manifest.SourceFile));
-                    break;
-                case SourceRetention.Gzip:
-                    var gz = source + ".gz";
-                    await using (var input = File.OpenRead(source))
-                    await using (var output = File.Create(gz))
-                    await using (var zip = new GZipStream(output, CompressionLevel.Fastest))
-                        await input.CopyToAsync(zip, cancellationToken).ConfigureAwait(false);
-                    FileRename.Rename(gz, Path.Combine(layout.Src, manifest.SourceFile));
-                    break;
-                default:
-                    break;
+                SourceRetention.Keep => source,
+                SourceRetention.Gzip => source + ".gz",
+                _ => null,
+            };
+            if (options.SourceRetention == SourceRetention.Gzip)
+            {
+                await using var input = File.OpenRead(source);
+                await using var output = File.Create(keptSource!);
+                await using var zip = new GZipStream(output, CompressionLevel.Fastest);
+                await input.CopyToAsync(zip, cancellationToken).ConfigureAwait(false);
             }
             var log = Path.Combine(temp, "build.log");
             await File.WriteAllTextAsync(log, command + "\n\n" + result.CombinedOutput, cancellationToken).ConfigureAwait(false);
-            FileRename.Rename(log, layout.LogPath(key));
-            var finalLibrary = layout.LibraryPath(key);
-            FileRename.Rename(library, finalLibrary);
-            manifest = manifest.WithStamp(EntryStore.StampOf(finalLibrary));
-            var manifestTemp = Path.Combine(temp, "manifest.txt");
-            await File.WriteAllTextAsync(manifestTemp, manifest.Format(), cancellationToken).ConfigureAwait(false);
-            FileRename.Rename(manifestTemp, layout.ManifestPath(key));
-            layout.WriteAtomically(layout.KeyPointerPath(baseKey), key + "\n");
-            if (File.Exists(layout.FailureRecordPath(baseKey)))
-                File.Delete(layout.FailureRecordPath(baseKey));
+            var staged = new StagedEntry(temp, library, header.Length > 0 ? Path.Combine(includeDir, name + ".h") : null, keptSource, log);
+            var manifest = EntryStore.Publish(layout, staged, unstamped);
             succeeded = true;
-            return new BuiltEntry(manifest, finalLibrary, handle, seconds, Compiled: true);
+            return new BuiltEntry(manifest, layout.LibraryPath(key), handle, seconds, Compiled: true);
         }
         finally
         {

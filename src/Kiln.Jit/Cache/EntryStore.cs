@@ -74,6 +74,37 @@ internal static class EntryStore
         return new EntryCheck(EntryState.Valid, "ok", manifest);
     }
 
+    /// <summary>
+    /// Publishes an entry staged in a private folder of the same file system (under <c>tmp/</c>), by <c>rename(2)</c>
+    /// only, so a reader never sees a half-written file: the payload (header, source, log, library) first; then the
+    /// manifest, stamped with the library's stat taken after its rename (so a later check can skip hashing an untouched
+    /// library), which is the commit point; then the pointer from the base key; last the base key's failure record,
+    /// which a published entry supersedes. The one publish path of a local build and of an entry received from another
+    /// rank. Call only while holding the base key's build lease.
+    /// </summary>
+    /// <returns>The manifest as published (with the library's stamp).</returns>
+    public static EntryManifest Publish(CacheLayout layout, StagedEntry staged, EntryManifest manifest)
+    {
+        var key = manifest.Key;
+        if (staged.Header is not null)
+            FileRename.Rename(staged.Header, layout.HeaderPath(key));
+        if (staged.Source is not null)
+            FileRename.Rename(staged.Source, Path.Combine(layout.Src, manifest.SourceFile));
+        if (staged.Log is not null)
+            FileRename.Rename(staged.Log, layout.LogPath(key));
+        var library = layout.LibraryPath(key);
+        FileRename.Rename(staged.Library, library);
+        var published = manifest.WithStamp(StampOf(library));
+        var manifestTemp = Path.Combine(staged.Folder, "manifest.txt");
+        File.WriteAllText(manifestTemp, published.Format());
+        FileRename.Rename(manifestTemp, layout.ManifestPath(key));
+        layout.WriteAtomically(layout.KeyPointerPath(manifest.BaseKey), key + "\n");
+        var failureRecord = layout.FailureRecordPath(manifest.BaseKey);
+        if (File.Exists(failureRecord))
+            File.Delete(failureRecord);
+        return published;
+    }
+
     /// <summary>"inode size mtime-ns ctime-ns" of a file.</summary>
     public static string StampOf(string path)
     {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
+using Kiln.Jit.Building;
 using Kiln.Jit.Signatures;
 using Kiln.Toolchain;
 
@@ -16,13 +17,14 @@ namespace Kiln.Jit.Cache;
 /// </summary>
 internal static class ProbeCache
 {
-    private static readonly ConcurrentDictionary<string, CompilerIdentity> Memo = new(StringComparer.Ordinal);
+    // (canonical probe text: compiler stamp, language, flags; cache root) -> identity.
+    private static readonly ConcurrentDictionary<(string ProbeText, string CacheRoot), CompilerIdentity> Memo = new();
 
     public static CompilerIdentity Get(CacheLayout layout, string compilerPath, SourceLanguage language, IReadOnlyList<string> flags) =>
         Get(layout, [], compilerPath, language, flags);
 
     public static CompilerIdentity Get(CacheLayout layout, IReadOnlyList<CacheLayout> shared, string compilerPath, SourceLanguage language,
-        IReadOnlyList<string> flags)
+        IReadOnlyList<string> flags, ICompilerRunner? runner = null)
     {
         // One stat per slow-path request: a compiler replaced while the process runs is noticed too.
         FileStamp stamp;
@@ -34,14 +36,14 @@ internal static class ProbeCache
         {
             throw new JitRequestException($"compiler '{compilerPath}' disappeared; reinstall it or choose another compiler", e);
         }
-        var memoKey = stamp + "\u0001" + language + "\u0001" + string.Join('\u0002', flags) + "\u0001" + layout.Root;
-        if (Memo.TryGetValue(memoKey, out var known))
-            return known;
         var probeText = new StringBuilder();
         CanonicalText.Append(probeText, "stamp", stamp.ToString());
         CanonicalText.Append(probeText, "language", language.ToString());
         CanonicalText.AppendList(probeText, "flags", flags);
-        var probeName = KeyInputs.Hash(probeText.ToString()) + ".txt";
+        var memoKey = (ProbeText: probeText.ToString(), CacheRoot: layout.Root);
+        if (Memo.TryGetValue(memoKey, out var known))
+            return known;
+        var probeName = KeyInputs.Hash(memoKey.ProbeText) + ".txt";
         var probePath = Path.Combine(layout.Probes, probeName);
         CompilerIdentity? identity = null;
         if (File.Exists(probePath))
@@ -65,7 +67,7 @@ internal static class ProbeCache
         {
             try
             {
-                identity = CompilerIdentity.Probe(compilerPath, language, flags);
+                identity = (runner ?? SystemCompilerRunner.Instance).Probe(compilerPath, language, flags);
             }
             catch (ToolchainException e)
             {

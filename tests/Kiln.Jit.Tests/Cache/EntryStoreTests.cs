@@ -1,4 +1,6 @@
 using System.Security.Cryptography;
+using Kiln.Jit.Cache;
+using Kiln.Jit.Signatures;
 
 namespace Kiln.Jit.Tests.Cache;
 
@@ -79,5 +81,36 @@ public sealed class EntryStoreTests
         var r = JitFixture.RunHost("--cache", f.Cache, "--signature", "valid", "--value", "14");
         Assert.False(r.GetProperty("built").GetBoolean());
         Assert.Equal(14, r.GetProperty("value").GetInt32());
+    }
+
+    [Fact]
+    public void Publish_moves_the_staged_files_stamps_the_manifest_points_the_base_key_at_it_and_drops_the_failure_record()
+    {
+        using var f = new JitFixture();
+        var layout = new CacheLayout(f.Cache);
+        layout.EnsureCreated();
+        var staging = Directory.CreateDirectory(Path.Combine(layout.Tmp, "stage")).FullName;
+        var library = Path.Combine(staging, "lib");
+        File.WriteAllBytes(library, [1, 2, 3, 4]);
+        var header = Path.Combine(staging, "h");
+        File.WriteAllText(header, "#define X 1\n");
+        var key = new string('c', 64);
+        var baseKey = new string('b', 64);
+        File.WriteAllText(layout.FailureRecordPath(baseKey), "an earlier failure");
+        var manifest = new EntryManifest
+        {
+            Key = key, BaseKey = baseKey, Signature = "published", LibrarySize = 4,
+            LibrarySha256 = KeyInputs.HashFile(library), InputText = "inputs\n",
+        };
+
+        var published = EntryStore.Publish(layout, new StagedEntry(staging, library, Header: header), manifest);
+
+        Assert.Equal(EntryStore.StampOf(layout.LibraryPath(key)), published.LibraryStamp);
+        Assert.Equal(published.LibraryStamp, EntryStore.ReadManifest(layout, key, out _)!.LibraryStamp);
+        Assert.Equal(key, EntryStore.ReadPointer(layout, baseKey));
+        Assert.Equal("#define X 1\n", File.ReadAllText(layout.HeaderPath(key)));
+        Assert.False(File.Exists(layout.FailureRecordPath(baseKey)));
+        Assert.False(File.Exists(library));
+        Assert.Equal(EntryState.Valid, EntryStore.Check(layout, key, baseKey, "inputs\n", fullVerification: true).State);
     }
 }
