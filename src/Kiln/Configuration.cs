@@ -46,6 +46,12 @@ public sealed class Configuration
     /// <summary>Called when a root context is left successfully, with the run's figures.</summary>
     public Action<Store.RunSummary>? RunCompleted { get; set; }
 
+    /// <summary>
+    /// What the script run observes outside redos, written as <c>.kiln/configuration-1.json</c> (set by the <c>kiln</c>
+    /// command for each script run; null: nothing is recorded).
+    /// </summary>
+    internal ConfigurationRecord? Record { get; set; }
+
     /// <summary>The clock (a fake one in tests).</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

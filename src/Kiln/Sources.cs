@@ -45,6 +45,7 @@ public static class Sources
         if (fs.Lstat(baseNative).Kind == FileKind.Directory)
             Walk(fs, baseNative, baseDirectory, rest, rest.Start(), excluded, matches);
         var result = Sorted(matches);
+        context.Run.Configuration.Record?.AddListing("glob", pattern, [.. excluded.Select(e => e.Text)], result);
         return result;
     }
 
@@ -74,6 +75,7 @@ public static class Sources
             result.Add(managed / TreePath.Parse(name, isDirectory));
         }
         var sorted = Sorted(result);
+        context.Run.Configuration.Record?.AddListing("list", managed.AsString(), [], sorted);
         return sorted;
     }
 
@@ -94,6 +96,7 @@ public static class Sources
         if (!memo.Exists)
             throw new FileNotFoundException($"cannot read {file}: no such file\n  | create it, or read another file", native);
         var content = fs.ReadAllBytes(native);
+        context.Run.Configuration.Record?.AddRead(native, memo, content);
         return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(content);
     }
 

@@ -162,7 +162,31 @@ internal static class BuildCommand
         return true;
     }
 
+    /// <summary>Runs the script with a configuration record (<c>.kiln/configuration-1.json</c>), discarded unless the script succeeds.</summary>
     private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error, TextWriter diagnostics)
+    {
+        var record = new ConfigurationRecord(ScriptFacts.Of([scriptPath], [.. references.Kiln, .. references.Local], [script, .. scriptArgs],
+            Directory.GetCurrentDirectory(), notReplayableReasons: []));
+        Configuration.Default.Record = record;
+        try
+        {
+            var status = ExecuteScript(assemblyPath, scriptPath, script, scriptArgs, references, verbose, error, diagnostics);
+            if (status != 0)
+                record.Discard();
+            return status;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: cannot remove the configuration record of the failed run\n  | reason: {e.Message}\n  | remove '{WorkingTreeRoot.MarkerName}/{ConfigurationRecord.FileName}' by hand");
+            return 1;
+        }
+        finally
+        {
+            Configuration.Default.Record = null;
+        }
+    }
+
+    private static int ExecuteScript(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error, TextWriter diagnostics)
     {
         var context = new ScriptLoadContext(references);
         var configuration = Configuration.Default;
