@@ -86,6 +86,20 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void Verbose_names_what_makes_the_script_not_replayable_and_the_record_keeps_it()
+    {
+        Write("build.cs", "using Kiln;\nusing (new Context()) { }\nvar v = File.Exists(\"VERSION\");\n");
+        var r = KilnProcess.Run(_root, "build", "--verbose");
+        Assert.Equal(0, r.ExitCode);
+        const string reason = "build.cs(3,14): not replayable: System.IO.File.Exists reads a file outside a redo; use Sources.ReadAllText";
+        Assert.Contains(reason + "\n", r.Error, StringComparison.Ordinal);
+        var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, ".kiln", "configuration-1.json"))).RootElement;
+        Assert.False(record.GetProperty("replayable").GetBoolean());
+        Assert.Equal([reason], record.GetProperty("reasons").EnumerateArray().Select(a => a.GetString()));
+        Assert.DoesNotContain("not replayable", KilnProcess.Run(_root, "build").Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_broken_history_file_is_named_in_one_error_line()
     {
         Write(".kiln/last-arguments.json", "['../build.cs']");
