@@ -26,7 +26,8 @@ public static class CompileAndLink
 {
     /// <summary>
     /// The regular files under <paramref name="sourceDirectory"/> (recursively, outside <c>.kiln/</c>) whose names
-    /// end in <paramref name="suffix"/>, as working-tree paths in ordinal order (so the link order is stable).
+    /// end in <paramref name="suffix"/>, as working-tree paths in ordinal order (so the link order is stable):
+    /// <see cref="Sources.Glob"/> of <c>directory/**/*suffix</c>, recorded as it is. For exclusions, call it directly.
     /// </summary>
     /// <param name="sourceDirectory">A directory of the working tree, e.g. <c>src/</c>.</param>
     /// <param name="suffix">The file name suffix, e.g. <c>.c</c>.</param>
@@ -35,17 +36,15 @@ public static class CompileAndLink
     {
         ArgumentNullException.ThrowIfNull(sourceDirectory);
         ArgumentException.ThrowIfNullOrEmpty(suffix);
-        var root = Context.Active.RootPath;
-        var directory = Path.GetFullPath(Arguments.Of(sourceDirectory), root);
+        var directory = Path.GetFullPath(Arguments.Of(sourceDirectory), Context.Active.RootPath);
         if (!Directory.Exists(directory))
             throw new DirectoryNotFoundException($"source directory does not exist: {sourceDirectory}");
-        return [.. Directory.EnumerateFiles(directory, "*" + suffix, SearchOption.AllDirectories)
-            .Where(f => f.EndsWith(suffix, StringComparison.Ordinal))
-            .Select(f => Path.GetRelativePath(root, f))
-            .Where(r => r != ".kiln" && !r.StartsWith(".kiln/", StringComparison.Ordinal) && !r.StartsWith("../", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(r => TreePath.Parse(r, isDirectory: false))];
+        return Sources.Glob(Literal(sourceDirectory.WithIsDirectory(true).AsString()) + "**/*" + Literal(suffix));
     }
+
+    // A glob pattern that matches exactly the text: each wildcard character in a one-character class.
+    private static string Literal(string text) =>
+        string.Concat(text.Select(c => c is '*' or '?' or '[' ? $"[{c}]" : c.ToString()));
 
     /// <summary>
     /// The object file of <paramref name="sourceFile"/>: <paramref name="objectDirectory"/> + its path relative to

@@ -84,6 +84,13 @@ public sealed class Configuration
     /// </summary>
     public bool ExplainUpToDate { get; set; }
 
+
+    /// <summary>
+    /// What the script run observes outside redos, written as <c>.kiln/configuration-1.json</c> (set by the <c>kiln</c>
+    /// command for each script run; null: nothing is recorded).
+    /// </summary>
+    internal ConfigurationRecord? Record { get; set; }
+
     /// <summary>The clock (a fake one in tests).</summary>
     public TimeProvider Time { get; set; } = TimeProvider.System;
 

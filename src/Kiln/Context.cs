@@ -199,6 +199,9 @@ public sealed partial class Context : IDisposable
     /// <summary>Marks the current async flow (and the flows it starts) as a redo's.</summary>
     internal static void MarkRedoFlow() => InRedo.Value = true;
 
+    /// <summary>Whether the current async flow is a redo's (what it observes is the redo's, not the configuration's).</summary>
+    internal static bool IsRedoFlow => InRedo.Value;
+
     /// <summary>Throws when the current async flow is a redo's: what would wait for pending redos would wait for itself.</summary>
     internal static void CheckNotInRedo(string what)
     {
@@ -234,7 +237,17 @@ public sealed partial class Context : IDisposable
             {
                 throw new ManagementTreeException(e.Message, e);
             }
-            return new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp()) { StartNs = startNs };
+            var run = new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp()) { StartNs = startNs };
+            try
+            {
+                configuration.Record?.EnterRoot(run);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                database.Dispose();
+                throw new ManagementTreeException($"cannot remove the configuration record in {TreePath.Quote(tree.ManagementNative)}\n  | reason: {ManagementTree.FirstLine(e.Message)}\n  | {WriteFailure.Advice(e, tree.ManagementNative)}", e);
+            }
+            return run;
         }
         catch
         {
@@ -318,6 +331,7 @@ public sealed partial class Context : IDisposable
             run.Database.Commit();
             KillPoints.AtCommit(after: true);
             run.Records.Write(run.FileSystem, run.Tree.ManagementNative);
+            run.Configuration.Record?.LeaveRoot(run, successful);
             // Told only now: a run whose record could not be written has not completed.
             if (successful)
                 run.Configuration.RunCompleted?.Invoke(new RunSummary(run.StartNs, durationNs, run.InstanceCount, run.RedoCount));

@@ -60,7 +60,16 @@ public sealed class EnvironmentVariables
         var regex = new Regex("^(?:" + pattern + ")$", RegexOptions.CultureInvariant);
         if (!regex.IsMatch(example))
             throw new ArgumentException($"'example' is not matched by 'pattern': {TreePath.Quote(example)}\n  | pattern is {TreePath.Quote(pattern)}");
-        var value = _values.TryGetValue(name, out var v) ? v : _outer is null ? ProcessEnvironment.GetValueOrDefault(name) : null;
+        string? value;
+        if (_values.TryGetValue(name, out var v))
+            value = v;
+        else if (_outer is null)
+        {
+            value = ProcessEnvironment.GetValueOrDefault(name);
+            _owner.Run.Configuration.Record?.AddEnvironment(name, value);
+        }
+        else
+            value = null;
         var patterns = _patterns.TryGetValue(name, out var list) ? list : _patterns[name] = [];
         if (value is not null && !regex.IsMatch(value))
             throw new EnvironmentValueException($"imported value of environment variable '{name}' is not matched by validation pattern: {TreePath.Quote(value)}\n  | validation pattern in question is {TreePath.Quote(pattern)}");

@@ -92,7 +92,7 @@ internal sealed class RunRecords
         json.WriteEndObject();
     }
 
-    private static byte[] Json(bool indented, Action<Utf8JsonWriter> write)
+    internal static byte[] Json(bool indented, Action<Utf8JsonWriter> write)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -102,7 +102,7 @@ internal sealed class RunRecords
 
     /// <exception cref="WorkingTree.ManagementTreeException">The file cannot be written (disk full, permission denied);
     /// the previous file is kept whole and the temporary is removed.</exception>
-    private static void WriteAtomically(WorkingTree.IFileSystem fs, string path, byte[] content)
+    internal static void WriteAtomically(WorkingTree.IFileSystem fs, string path, byte[] content)
     {
         var temporary = path + ".tmp";
         try

@@ -26,6 +26,8 @@ internal abstract class RealFileSystemDecorator : IFileSystem
 
     public bool ContentEquals(string path, string otherPath) => Real.ContentEquals(path, otherPath);
 
+    public IReadOnlyList<string> List(string path) => Real.List(path);
+
     public byte[] ReadAllBytes(string path) => Real.ReadAllBytes(path);
 
     public void WriteAllBytes(string path, byte[] content) => Real.WriteAllBytes(path, content);

@@ -14,7 +14,7 @@ namespace Kiln.Cli.Build;
 internal static class BuildCommand
 {
     /// <summary>Version of the compile settings; part of the cache key.</summary>
-    private const string CompileFormat = "kiln-script-1";
+    private const string CompileFormat = "kiln-script-2";
 
     /// <summary>Whether the options before the script name ask for help (<c>kiln build --help</c>, <c>-h</c>, <c>-?</c>).</summary>
     public static bool AsksForHelp(IReadOnlyList<string> arguments)
@@ -165,7 +165,39 @@ internal static class BuildCommand
         return true;
     }
 
+    /// <summary>Runs the script; its configuration record (<c>.kiln/configuration-1.json</c>, see <see cref="Record"/>) is discarded unless it succeeds.</summary>
     private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options, TextWriter error, TextWriter diagnostics)
+    {
+        try
+        {
+            var status = ExecuteScript(assemblyPath, scriptPath, script, scriptArgs, references, options, error, diagnostics);
+            if (status != 0)
+                Configuration.Default.Record?.Discard();
+            return status;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: cannot remove the configuration record of the failed run\n  | reason: {e.Message}\n  | remove '{WorkingTreeRoot.MarkerName}/{ConfigurationRecord.FileName}' by hand");
+            return 1;
+        }
+        finally
+        {
+            Configuration.Default.Record = null;
+        }
+    }
+
+    /// <summary>Starts the configuration record of this script run, with the replayability embedded in <paramref name="assembly"/> (printed with --verbose).</summary>
+    private static void Record(System.Reflection.Assembly assembly, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, bool verbose, TextWriter error)
+    {
+        var reasons = ReplayabilityAnalysis.ReasonsOf(assembly);
+        if (verbose)
+            foreach (var reason in reasons)
+                error.WriteLine(reason);
+        Configuration.Default.Record = new ConfigurationRecord(ScriptFacts.Of([scriptPath], [.. references.Kiln, .. references.Local], [script, .. scriptArgs],
+            Directory.GetCurrentDirectory(), reasons));
+    }
+
+    private static int ExecuteScript(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options, TextWriter error, TextWriter diagnostics)
     {
         var verbose = options.Verbose;
         var context = new ScriptLoadContext(references);
@@ -193,6 +225,7 @@ internal static class BuildCommand
         {
             var assembly = context.LoadFromAssemblyPath(assemblyPath);
             var entry = assembly.EntryPoint ?? throw new InvalidOperationException("the script has no entry point (top-level statements)");
+            Record(assembly, scriptPath, script, scriptArgs, references, verbose, error);
             var result = entry.Invoke(null, entry.GetParameters().Length == 0 ? null : [scriptArgs]);
             var status = result switch
             {

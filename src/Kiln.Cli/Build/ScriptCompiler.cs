@@ -15,7 +15,8 @@ namespace Kiln.Cli.Build;
 /// The script is a C# file-based program: <c>#!</c> and <c>#:</c> directive lines (<c>#:package</c>,
 /// <c>#:project</c>, …, used by <c>dotnet run build.cs</c>) are blanked — not removed, so that line numbers in
 /// messages stay true. Implicit usings are those of the .NET SDK for console programs. The PDB is embedded
-/// with the script's absolute path as its document, which gives tools their identity and stack traces their lines.
+/// with the script's absolute path as its document, which gives tools their identity and stack traces their lines. The
+/// result of <see cref="ReplayabilityAnalysis"/> is embedded as a manifest resource.
 /// </remarks>
 internal static class ScriptCompiler
 {
@@ -52,6 +53,9 @@ internal static class ScriptCompiler
             references.All.Select(p => MetadataReference.CreateFromFile(p)),
             options);
 
+        // Before the emit, which embeds the result: a cached script is not analysed again.
+        var replayability = ReplayabilityAnalysis.Resource(ReplayabilityAnalysis.Analyze(compilation, tree, displayName));
+        var resources = new[] { new ResourceDescription(ReplayabilityAnalysis.ResourceName, () => new MemoryStream(replayability), isPublic: true) };
         var directory = Path.GetDirectoryName(outputPath)!;
         var temporary = outputPath + ".tmp-" + Environment.ProcessId;
         EmitResult result;
@@ -60,7 +64,7 @@ internal static class ScriptCompiler
             Directory.CreateDirectory(directory);
             using (var stream = File.Create(temporary))
             {
-                result = compilation.Emit(stream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
+                result = compilation.Emit(stream, manifestResources: resources, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -41,6 +41,10 @@ internal interface IFileSystem
     {
     }
 
+    /// <summary>The names in a directory (not <c>.</c>, <c>..</c>), sorted ordinally.</summary>
+    /// <exception cref="IOException">Not a directory, or it cannot be read (<see cref="DirectoryNotFoundException"/> when missing).</exception>
+    IReadOnlyList<string> List(string path);
+
     /// <summary>Reads a whole file.</summary>
     byte[] ReadAllBytes(string path);
 

@@ -90,6 +90,9 @@ internal sealed class PosixFileSystem : IFileSystem
         using var _ = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
     }
 
+    public IReadOnlyList<string> List(string path) =>
+        [.. Directory.EnumerateFileSystemEntries(path).Select(p => Path.GetFileName(p)).Order(StringComparer.Ordinal)];
+
     public byte[] ReadAllBytes(string path) => File.ReadAllBytes(path);
 
     public void WriteAllBytes(string path, byte[] content) => File.WriteAllBytes(path, content);

@@ -68,6 +68,38 @@ public sealed class BuildCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_successful_run_writes_the_configuration_record_and_a_failed_one_removes_it()
+    {
+        Write("src/a.c", "");
+        Write("build.cs", "using Kiln;\nusing (new Context()) { Kiln.Sources.Glob(\"src/*.c\"); }\nreturn args.Length;\n");
+        var record = Path.Combine(_root, ".kiln", "configuration-1.json");
+        Assert.Equal(0, KilnProcess.Run(_root, "build").ExitCode);
+        var r = JsonDocument.Parse(File.ReadAllText(record)).RootElement;
+        Assert.Equal(["build.cs"], r.GetProperty("arguments").EnumerateArray().Select(a => a.GetString()));
+        Assert.Equal(Path.Combine(_root, "build.cs"), r.GetProperty("scripts")[0].GetProperty("path").GetString());
+        Assert.Contains(r.GetProperty("references").EnumerateArray(), f => f.GetProperty("path").GetString()!.EndsWith("/Kiln.dll", StringComparison.Ordinal));
+        Assert.Equal("src/*.c", r.GetProperty("listings")[0].GetProperty("pattern").GetString());
+
+        // The root context succeeded, the script did not (exit status 1): no record.
+        Assert.Equal(1, KilnProcess.Run(_root, "build", "build.cs", "x").ExitCode);
+        Assert.False(File.Exists(record));
+    }
+
+    [Fact]
+    public void Verbose_names_what_makes_the_script_not_replayable_and_the_record_keeps_it()
+    {
+        Write("build.cs", "using Kiln;\nusing (new Context()) { }\nvar v = File.Exists(\"VERSION\");\n");
+        var r = KilnProcess.Run(_root, "build", "--verbose");
+        Assert.Equal(0, r.ExitCode);
+        const string reason = "build.cs(3,14): not replayable: System.IO.File.Exists reads a file outside a redo; use Sources.ReadAllText";
+        Assert.Contains(reason + "\n", r.Error, StringComparison.Ordinal);
+        var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(_root, ".kiln", "configuration-1.json"))).RootElement;
+        Assert.False(record.GetProperty("replayable").GetBoolean());
+        Assert.Equal([reason], record.GetProperty("reasons").EnumerateArray().Select(a => a.GetString()));
+        Assert.DoesNotContain("not replayable", KilnProcess.Run(_root, "build").Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_broken_history_file_is_named_in_one_error_line()
     {
         Write(".kiln/last-arguments.json", "['../build.cs']");

@@ -384,6 +384,8 @@ public sealed class ManagementTreeTests : IDisposable
 
         public bool ContentEquals(string path, string otherPath) => _real.ContentEquals(path, otherPath);
 
+        public IReadOnlyList<string> List(string path) => _real.List(path);
+
         public byte[] ReadAllBytes(string path) => _real.ReadAllBytes(path);
 
         public void WriteAllBytes(string path, byte[] content) => _real.WriteAllBytes(path, content);
