@@ -16,6 +16,7 @@ namespace Kiln.Front;
 /// <remarks>The managed Kiln.Cli: <c>KILN_ENGINE</c> (its apphost), else <c>Kiln.Cli</c> beside this executable.</remarks>
 internal static class Front
 {
+    private const string SetSid = "/usr/bin/setsid";
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(10);
 
     public static int Run(string[] args)
@@ -127,11 +128,17 @@ internal static class Front
         return 1;
     }
 
-    // Detached: a shell starts the engine in the background and ends; the engine makes itself a session of its own.
+    // Detached: util-linux's 'setsid --fork' starts the engine in a session of its own and ends at once. Not a
+    // shell's 'cmd &': a non-interactive shell starts background commands with SIGINT ignored, and .NET then never
+    // sees the SIGINT the engine raises to interrupt a run (EngineRun). Without setsid (macOS): the shell, and a Ctrl-C
+    // then ends the front but not the run.
     private static EngineConnection? StartEngine(string engine, string socket)
     {
         var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
-        foreach (var a in (string[])["-c", "\"$0\" server run </dev/null >\"$1\" 2>&1 &", engine, Path.ChangeExtension(socket, ".log")])
+        var command = File.Exists(SetSid)
+            ? $"exec {SetSid} --fork \"$0\" server run </dev/null >\"$1\" 2>&1"
+            : "\"$0\" server run </dev/null >\"$1\" 2>&1 &";
+        foreach (var a in (string[])["-c", command, engine, Path.ChangeExtension(socket, ".log")])
             start.ArgumentList.Add(a);
         try
         {
