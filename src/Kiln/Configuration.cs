@@ -10,7 +10,10 @@ public sealed class Configuration
     private TimeSpan _maxDependencyAge = TimeSpan.FromDays(30);
 
     /// <summary>The settings used by root contexts that are given none.</summary>
-    public static Configuration Default { get; } = new();
+    public static Configuration Default { get; private set; } = new();
+
+    /// <summary>A new default configuration (the resident engine, before each run: a run starts as in a process of its own).</summary>
+    internal static void ResetDefault() => Default = new();
 
     /// <summary>
     /// Runs older than this are forgotten when a root context is entered, and with them what their redos

@@ -4,7 +4,8 @@ namespace Kiln;
 // helpers of the running ones (their redos fail), and each root context commits what completed when it is left.
 public sealed partial class Context
 {
-    // Set once, never reset: every run of this process after an interruption is interrupted from its start.
+    // Set once, reset only between runs of the resident engine: every run of a process after an interruption is
+    // interrupted from its start.
     private static volatile bool _allInterrupted;
     private static int _interruptedKept;
     private static int _interruptedNotRun;
@@ -22,6 +23,14 @@ public sealed partial class Context
             foreach (var root in OpenRoots)
                 root._run.Interrupt();
         }
+    }
+
+    /// <summary>Forgets an interruption (the resident engine, before each run: a run starts as in a process of its own).</summary>
+    internal static void ResetInterruption()
+    {
+        _allInterrupted = false;
+        Volatile.Write(ref _interruptedKept, 0);
+        Volatile.Write(ref _interruptedNotRun, 0);
     }
 
     /// <summary>Over the interrupted runs of this process: redos completed (and committed), and redos due that did not complete.</summary>

@@ -20,7 +20,7 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
 
     /// <summary>Whether standard error should get colors and a progress line.</summary>
     public static bool IsWanted() =>
-        !Console.IsErrorRedirected &&
+        TerminalFacts.Current.ErrorIsTerminal &&
         string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR")) &&
         Environment.GetEnvironmentVariable("TERM") is not (null or "" or "dumb");
 
@@ -70,8 +70,7 @@ internal sealed class TerminalWriter(TextWriter inner) : TextWriter
     {
         lock (_gate)
         {
-            // Under some pseudo-terminals the width is unknown (0): assume 80 columns.
-            var width = Console.WindowWidth >= 20 ? Console.WindowWidth - 1 : 79;
+            var width = TerminalFacts.Current.Columns - 1;
             _progress = progress.Length > width ? progress[..(width - 1)] + "…" : progress;
             inner.Write(EraseLine + _progress);
             inner.Flush();

@@ -34,6 +34,7 @@ internal static unsafe partial class Libc
     public const int AT_FDCWD = -100;
     public const uint STATX_INO = 0x100;
 
+    public const int SIGINT = 2;
     public const int SIGKILL = 9;
 
     [LibraryImport(Library, EntryPoint = "stat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -77,4 +78,26 @@ internal static unsafe partial class Libc
 
     [LibraryImport(Library, EntryPoint = "dlerror")]
     public static partial nint Dlerror();
+
+    // The resident engine and the front (src/Kiln.Front, src/Kiln.Cli/Server).
+
+    [LibraryImport(Library, EntryPoint = "geteuid")]
+    public static partial uint GetEffectiveUserId();
+
+    /// <summary>A new session: no controlling terminal, so a Ctrl-C of the terminal that started the engine does not reach it.</summary>
+    [LibraryImport(Library, EntryPoint = "setsid")]
+    public static partial int SetSession();
+
+    /// <summary>Replaces this process with <paramref name="path"/>; returns only on failure (-1). <paramref name="argv"/> ends with null.</summary>
+    [LibraryImport(Library, EntryPoint = "execv", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Exec(string path, string?[] argv);
+
+    [LibraryImport(Library, EntryPoint = "pipe", SetLastError = true)]
+    public static partial int Pipe(int* fds);
+
+    [LibraryImport(Library, EntryPoint = "dup", SetLastError = true)]
+    public static partial int Dup(int fd);
+
+    [LibraryImport(Library, EntryPoint = "dup2", SetLastError = true)]
+    public static partial int Dup2(int fd, int target);
 }

@@ -50,7 +50,12 @@ public sealed class DiagnosticLog
     /// The process-wide log: standard error, threshold <see cref="Level.Info"/>, or 1 (everything) when the
     /// environment variable <c>KILN_VERBOSE</c> is set to a non-empty value (dlb: <c>python3 -v</c>).
     /// </summary>
-    public static DiagnosticLog Default { get; } =
+    public static DiagnosticLog Default { get; private set; } = MakeDefault();
+
+    /// <summary>A new default log on the current standard error and <c>KILN_VERBOSE</c> (the resident engine, before each run).</summary>
+    internal static void ResetDefault() => Default = MakeDefault();
+
+    private static DiagnosticLog MakeDefault() =>
         new(Console.Error) { Threshold = DefaultThreshold(Environment.GetEnvironmentVariable("KILN_VERBOSE")) };
 
     /// <summary>Messages below this level are suppressed (dlb: <c>set_threshold_level</c>).</summary>

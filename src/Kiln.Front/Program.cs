@@ -1,0 +1,3 @@
+using Kiln.Front;
+
+return Front.Run(args);
