@@ -45,6 +45,17 @@ public sealed class ProcessRunnerTests
     }
 
     [Fact]
+    public async Task An_inherited_stream_is_left_to_the_process_and_the_captured_one_still_read()
+    {
+        // Before: .NET refused the UTF-8 encoding set for a stream that was not redirected, so no helper that inherits
+        // kiln's standard output could start.
+        var outcome = await ProcessRunner.RunAsync(
+            new ProcessRequest("/bin/sh", ["-c", "echo err >&2; exit 4"]) { CaptureStandardOutput = false, InheritUncaptured = true }, Token);
+
+        Assert.Equal(new ProcessOutcome(4, "", "err\n"), outcome);
+    }
+
+    [Fact]
     public async Task Cancelling_kills_the_process_tree()
     {
         using var dir = new TemporaryDirectory();

@@ -74,9 +74,12 @@ internal static class ProcessRunner
             // An uncaptured stream that is not inherited is read and dropped.
             RedirectStandardOutput = request.CaptureStandardOutput || !request.InheritUncaptured,
             RedirectStandardError = request.CaptureStandardError || !request.InheritUncaptured,
-            StandardOutputEncoding = Encoding.UTF8,
-            StandardErrorEncoding = Encoding.UTF8,
         };
+        // .NET refuses an encoding for a stream that is not redirected (an inherited one is the terminal's).
+        if (info.RedirectStandardOutput)
+            info.StandardOutputEncoding = Encoding.UTF8;
+        if (info.RedirectStandardError)
+            info.StandardErrorEncoding = Encoding.UTF8;
         if (request.WorkingDirectory is not null)
             info.WorkingDirectory = request.WorkingDirectory;
         foreach (var a in request.Arguments)
