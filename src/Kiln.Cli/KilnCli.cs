@@ -44,7 +44,7 @@ internal static class KilnCli
             "Build options (-v, -j N, -k, --explain) go after 'build': see 'kiln build --help'.");
         var build = new Command("build", "Run a C# build script (default build.cs) in the root of the working tree that contains the current directory")
         {
-            new Option<bool>("--verbose", "-v") { Description = "Show full stack traces of script errors" },
+            new Option<bool>("--verbose", "-v") { Description = "Show full stack traces of script errors and every helper command line" },
             new Option<int>("--jobs", "-j") { Description = "Redos of the root context that may run at once (overrides the script's)" },
             new Option<bool>("--keep-going", "-k") { Description = "Go on starting redos after one failed; report every failure at the end" },
             new Option<bool>("--explain") { Description = "Say for every tool instance why it is redone or why not" },

@@ -31,6 +31,9 @@ internal sealed class ToolRedo(
 
     public string Description => _description;
 
+    /// <summary>Why the redo is needed.</summary>
+    public RedoReason Reason => reason;
+
     /// <summary>Runs the redo and records it; the result's non-explicit dependencies are those the redo assigned.</summary>
     public async Task<Tool> RunAsync()
     {

@@ -152,7 +152,28 @@ internal static class ToolRun
     {
         var run = context.Run;
         var completion = new TaskCompletionSource<Tool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var scheduled = context.Scheduler.Schedule(async () =>
+        Task scheduled;
+        try
+        {
+            scheduled = ScheduleRedo(context, redo, completion, startFile, startLine);
+        }
+        catch (OperationCanceledException)
+        {
+            // Interrupted while waiting for a slot: it never gets a block of its own, so its reason is said here, and
+            // the interruption's "not run" count names no redo the output has not shown.
+            LogReason(run, redo.Reason);
+            throw;
+        }
+        run.PendingByInstance[instanceId] = scheduled;
+        foreach (var output in redo.Outputs)
+            run.OutputsOfStartedRedos[output] = redo.Description;
+        return completion.Task;
+    }
+
+    private static Task ScheduleRedo(Context context, ToolRedo redo, TaskCompletionSource<Tool> completion, string startFile, int startLine)
+    {
+        var run = context.Run;
+        return context.Scheduler.Schedule(async () =>
         {
             Context.MarkRedoFlow();
             if (!run.Configuration.KeepGoing && Volatile.Read(ref run.FirstRedoFailure) is not null)
@@ -181,9 +202,5 @@ internal static class ToolRun
                 throw;
             }
         });
-        run.PendingByInstance[instanceId] = scheduled;
-        foreach (var output in redo.Outputs)
-            run.OutputsOfStartedRedos[output] = redo.Description;
-        return completion.Task;
     }
 }

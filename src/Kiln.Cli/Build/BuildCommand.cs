@@ -215,6 +215,10 @@ internal static class BuildCommand
         configuration.ParallelRedoLimit = options.Jobs;
         configuration.KeepGoing = options.KeepGoing;
         configuration.ExplainUpToDate = options.Explain;
+        // -v also shows every helper's command line, as ninja -v does (in the redo's block).
+        var helperExecutionLevel = configuration.Levels.HelperExecution;
+        if (verbose)
+            configuration.Levels.HelperExecution = Kiln.Diagnostics.Level.Info;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         configuration.RedoFailed = failures.Enqueue;
         configuration.RunCompleted = run => log.Inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
@@ -266,6 +270,7 @@ internal static class BuildCommand
             configuration.ParallelRedoLimit = null;
             configuration.KeepGoing = false;
             configuration.ExplainUpToDate = false;
+            configuration.Levels.HelperExecution = helperExecutionLevel;
             if (terminal is not null)
             {
                 terminal.ShowProgress("");

@@ -91,4 +91,15 @@ public sealed class BuildOptionsProcessTests : IDisposable
         foreach (var name in (string[])["a", "b", "c"])
             Assert.Contains($"I redo not necessary for CompileC {name}.c → build/{name}.o \n  | reason: ", explained.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Verbose_shows_every_helpers_command_line_in_its_redos_block()
+    {
+        var plain = KilnProcess.Run(_root, "build");
+        File.Delete(Path.Combine(_root, "build", "b.o"));
+        var verbose = KilnProcess.Run(_root, "build", "-v");
+
+        Assert.DoesNotContain("execute helper", plain.Error, StringComparison.Ordinal);
+        Assert.Matches(@"I start redo for CompileC b\.c → build/b\.o[^\n]*\nI execute helper '[^']*gcc' \n  \| path: '[^']*gcc' \n  \| arguments: ", verbose.Error);
+    }
 }
