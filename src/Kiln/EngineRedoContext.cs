@@ -141,11 +141,11 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
             running.Exited.SetResult();
         }
         var failed = !options.ExpectedExitCodes.Contains(result.ExitCode);
-        var tail = Kiln.Platform.Text.Lines.Tail(result.StandardError, FailureOutputLines);
-        var isWhole = tail.Length == result.StandardError.TrimEnd().Length;
+        var tail = failed ? Kiln.Platform.Text.Lines.Tail(result.StandardError, FailureOutputLines) : "";
         // A compiler's error is printed once: in the error, which shows the output when it is short; a longer one is
         // also written here in full, so that nothing of it is lost.
-        if (!capture && options.InheritOutput && result.StandardError.Length > 0 && !(failed && isWhole))
+        var wholeInError = failed && tail.Length == result.StandardError.TrimEnd().Length;
+        if (!capture && options.InheritOutput && result.StandardError.Length > 0 && !wholeInError)
             Log.WriteVerbatim(result.StandardError);
         if (failed)
             throw new HelperExecutionException(helper, commandLine, result.ExitCode, tail);

@@ -41,11 +41,7 @@ internal sealed class ToolRedo(
         foreach (var (role, value) in dependencies.NonExplicitEnvironment)
             role.Property.SetValue(result, value);
         var progress = _run.Configuration.Progress;
-        progress?.Invoke(new RedoProgress(Interlocked.Increment(ref _run.RedosStarted), Volatile.Read(ref _run.RedosCompleted), label, Volatile.Read(ref _run.RedosDue))
-        {
-            InstancesStarted = Volatile.Read(ref _run.InstanceCount),
-            PreviousInstanceCount = _run.PreviousInstanceCount,
-        });
+        progress?.Invoke(Progress(Interlocked.Increment(ref _run.RedosStarted), Volatile.Read(ref _run.RedosCompleted)));
         _startNs = _run.ElapsedNs;
         using var block = _run.Configuration.Log.BeginBlock();
         ToolRun.LogReason(_run, reason);
@@ -62,13 +58,17 @@ internal sealed class ToolRedo(
         }
         finally
         {
-            progress?.Invoke(new RedoProgress(Volatile.Read(ref _run.RedosStarted), Interlocked.Increment(ref _run.RedosCompleted), label, Volatile.Read(ref _run.RedosDue))
-            {
-                InstancesStarted = Volatile.Read(ref _run.InstanceCount),
-                PreviousInstanceCount = _run.PreviousInstanceCount,
-            });
+            progress?.Invoke(Progress(Volatile.Read(ref _run.RedosStarted), Interlocked.Increment(ref _run.RedosCompleted)));
         }
     }
+
+    /// <summary>The run's progress as this redo starts or completes (the caller counts which).</summary>
+    private RedoProgress Progress(int started, int completed) =>
+        new(started, completed, label, Volatile.Read(ref _run.RedosDue))
+        {
+            InstancesStarted = Volatile.Read(ref _run.InstanceCount),
+            PreviousInstanceCount = _run.PreviousInstanceCount,
+        };
 
     private async Task RedoAndMemorizeAsync(Tool result)
     {
