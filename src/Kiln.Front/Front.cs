@@ -3,13 +3,15 @@ using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
+using Kiln.Platform.Replay;
 using Kiln.Platform.Resident;
 
 namespace Kiln.Front;
 
 /// <summary>
 /// The <c>kiln</c> command as a native executable: <c>kiln --version</c> is answered here; a build (<c>kiln</c>,
-/// <c>kiln build …</c>) is sent to the user's resident engine for this Kiln (started when none runs) and its output
+/// <c>kiln build …</c>) whose configuration record says nothing is to be done is answered here too (<see cref="Replay"/>);
+/// any other build is sent to the user's resident engine for this Kiln (started when none runs) and its output
 /// and exit status relayed; everything else, <c>KILN_NO_SERVER=1</c>, and an engine that cannot start or serve
 /// (busy, refused) run the managed <c>Kiln.Cli</c> in this process's place, so that a working <c>kiln</c> never depends
 /// on the engine.
@@ -22,6 +24,7 @@ internal static class Front
 
     public static int Run(string[] args)
     {
+        var started = Stopwatch.StartNew();
         if (args is ["--version"])
         {
             Console.Out.WriteLine(typeof(Front).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion);
@@ -31,7 +34,13 @@ internal static class Front
             ? Path.GetFullPath(given)
             : Path.Combine(AppContext.BaseDirectory, "Kiln.Cli");
         var isBuild = args.Length == 0 || args[0] == "build";
-        if (!isBuild || Environment.GetEnvironmentVariable("KILN_NO_SERVER") == "1")
+        if (!isBuild)
+            return RunManaged(engine, args, reason: null);
+        if (Replay.TryReplay(args, engine, VersionWithoutRevision(), started, out var changed, out var verbose) is { } replayed)
+            return replayed;
+        if (verbose || Environment.GetEnvironmentVariable("KILN_VERBOSE") is { Length: > 0 })
+            Console.Error.WriteLine($"D not replayed: {changed}");
+        if (Environment.GetEnvironmentVariable("KILN_NO_SERVER") == "1")
             return RunManaged(engine, args, reason: null);
         EngineConnection? connection;
         EngineRequest request;
@@ -171,12 +180,8 @@ internal static class Front
         return 1;
     }
 
-    private static string VersionWithoutRevision()
-    {
-        var version = typeof(Front).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? version : version[..plus];
-    }
+    private static string VersionWithoutRevision() =>
+        ReplayCheck.WithoutRevision(typeof(Front).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0");
 
     private static KeyValuePair<string, string>[] ClientEnvironment()
     {

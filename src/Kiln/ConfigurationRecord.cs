@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Kiln.Paths;
+using Kiln.Platform.Replay;
+using Kiln.Rebuild;
 using Kiln.WorkingTree;
 
 namespace Kiln;
@@ -25,7 +27,7 @@ namespace Kiln;
 /// </remarks>
 internal sealed class ConfigurationRecord(ScriptFacts script)
 {
-    public const string FileName = "configuration-1.json";
+    public const string FileName = ReplayRecord.FileName;
 
     /// <summary>The coarsest mtime resolution Kiln expects (FAT's, 2 s), as in <c>ToolRedo</c>.</summary>
     public const long RacyWindowNs = 2_000_000_000;
@@ -35,6 +37,12 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
     private readonly List<(string Kind, string Pattern, string[] Exclude, int Count, string Sha256)> _listings = [];
     private readonly List<(string Path, FileMemo Memo, string Sha256)> _reads = [];
     private readonly List<long> _instances = [];
+    private readonly List<(long Id, ObservedOutput[] Outputs)> _started = [];
+    private readonly HashSet<long> _startedIds = [];
+    private readonly List<string> _replayInstances = [];
+    private readonly List<int> _runInstanceCounts = [];
+    private readonly Dictionary<string, (FileMemo Memo, string? Entries)> _directories = new(StringComparer.Ordinal);
+    private long _validUntilNs = long.MaxValue;
     private int _rootContexts;
     private long _firstStartNs;
     private bool _failed;
@@ -92,6 +100,37 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
             _reads.Add((nativePath, memo, Convert.ToHexStringLower(SHA256.HashData(content))));
     }
 
+    /// <summary>
+    /// A directory a listing read (or the path a glob would have started in, when it is not a directory): its state now
+    /// and its entries' hash (<see cref="DirectoryEntries"/>), which the replay check compares.
+    /// </summary>
+    public void AddListedDirectory(IFileSystem fs, string nativePath)
+    {
+        ArgumentNullException.ThrowIfNull(fs);
+        if (Context.IsRedoFlow)
+            return;
+        var memo = fs.Lstat(nativePath);
+        string? entries = null;
+        if (memo.Kind == FileKind.Directory)
+        {
+            entries = fs.IsReal
+                ? DirectoryEntries.HashOf(nativePath)
+                : DirectoryEntries.Hash(fs.List(nativePath).Select(n => (n, (byte)fs.Lstat(Path.Combine(nativePath, n)).Kind)));
+        }
+        lock (_gate)
+            _directories.TryAdd(nativePath, (memo, entries));
+    }
+
+    /// <summary>A tool instance started by the configuration, with its explicit outputs (the engine's <c>Started</c> step).</summary>
+    public void AddStarted(long instanceId, ObservedOutput[] outputs)
+    {
+        lock (_gate)
+        {
+            if (_startedIds.Add(instanceId))
+                _started.Add((instanceId, outputs));
+        }
+    }
+
     /// <summary>Writes the record after a successful root context (with its started instances), or marks the script run failed.</summary>
     /// <exception cref="ManagementTreeException">The record cannot be written.</exception>
     public void LeaveRoot(RunState run, bool successful)
@@ -105,6 +144,9 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
                 return;
             }
             _instances.AddRange(run.StartedInstances);
+            _runInstanceCounts.Add(run.InstanceCount);
+            if (!_failed)
+                AddReplayInstances(run);
             if (!_failed)
                 RunRecords.WriteAtomically(run.FileSystem, run.Tree.ManagementNative + FileName, RunRecords.Json(indented: true, json => Write(json, run.FileSystem)));
         }
@@ -121,6 +163,70 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
         }
     }
 
+    // What the replay check needs of each instance started in this root context, read back from the run-database now
+    // that its redos are recorded: the inputs with their stored states, or why its next start redoes it whatever the
+    // files say (RedoRules' rules that do not look at the file system). Written as JSON text now: the next root context
+    // has a run-database of its own.
+    private void AddReplayInstances(RunState run)
+    {
+        var root = run.Tree.RootNative;
+        var maxAgeNs = run.Configuration.MaxDependencyAge.Ticks > long.MaxValue / 100 ? long.MaxValue : run.Configuration.MaxDependencyAge.Ticks * 100;
+        if (run.Database.OldestTraceStartNs() is { } oldest)
+            _validUntilNs = Math.Min(_validUntilNs, oldest > long.MaxValue - maxAgeNs ? long.MaxValue : oldest + maxAgeNs);
+        foreach (var (id, outputs) in _started.Skip(_replayInstances.Count))
+        {
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+            using (var json = new Utf8JsonWriter(buffer))
+                WriteReplayInstance(json, id, outputs, run.Database.LoadTrace(id), root);
+            _replayInstances.Add(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+    }
+
+    private static void WriteReplayInstance(Utf8JsonWriter json, long id, ObservedOutput[] outputs, Store.Trace? trace, string root)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("id", id);
+        var pending = trace switch
+        {
+            null => "no successful redo is known",
+            { RedoRequested: true } => "its last redo requested another one",
+            { OverwrittenOutput: { } overwritten } => $"its output {TreePath.Quote(overwritten)} was written by another tool instance",
+            _ => null,
+        };
+        json.WriteStartArray("outputs");
+        foreach (var output in outputs)
+        {
+            json.WriteStartObject();
+            json.WriteString("path", ManagedPaths.Native(output.Path, root));
+            json.WriteNumber("kind", (byte)output.ExpectedKind);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("inputs");
+        foreach (var input in trace?.Inputs ?? [])
+        {
+            var path = Store.RunDatabase.DecodePath(input.EncodedPath);
+            if (path is null)
+            {
+                pending ??= "a recorded input's path cannot be decoded";
+                continue;
+            }
+            if (input.IsExplicit && input.Memo is not null && FileMemo.TryDecode(input.Memo, out var before) && !before.Exists)
+                pending ??= $"its explicit input {path} did not exist";
+            json.WriteStartObject();
+            json.WriteString("path", ManagedPaths.Native(path, root));
+            if (input.Memo is null)
+                json.WriteNull("state");
+            else
+                json.WriteBase64String("state", input.Memo);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        if (pending is not null)
+            json.WriteString("pending", pending);
+        json.WriteEndObject();
+    }
+
     private void Write(Utf8JsonWriter json, IFileSystem fs)
     {
         var kiln = typeof(Context).Assembly;
@@ -132,6 +238,7 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
         json.WriteString("mvid", kiln.ManifestModule.ModuleVersionId.ToString());
         json.WriteEndObject();
         json.WriteString("runtime", Environment.Version.ToString());
+        json.WriteString("engineDirectory", AppContext.BaseDirectory);
         json.WriteString("workingDirectory", Script.WorkingDirectory);
         json.WriteStartArray("arguments");
         foreach (var a in Script.Arguments)
@@ -146,6 +253,7 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
         json.WriteNumber("rootContexts", _rootContexts);
         WriteFiles(json, "scripts", Script.Scripts.Select(f => (f.Path, fs.Lstat(f.Path), f.Sha256)));
         WriteFiles(json, "references", Script.References.Select(f => (f.Path, fs.Lstat(f.Path), f.Sha256)));
+        json.WriteString("localReferenceDirectory", Script.LocalReferenceDirectory);
         WriteFiles(json, "reads", _reads);
         json.WriteStartObject("environment");
         foreach (var (name, value) in _environment)
@@ -170,6 +278,30 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
             json.WriteString("sha256", l.Sha256);
             json.WriteEndObject();
         }
+        json.WriteEndArray();
+        json.WriteStartArray("directories");
+        foreach (var (path, (memo, entries)) in _directories)
+        {
+            json.WriteStartObject();
+            json.WriteString("path", path);
+            json.WriteBase64String("state", memo.Encode());
+            json.WriteString("entries", entries);
+            json.WriteBoolean("racy", memo.MtimeNs >= _firstStartNs - RacyWindowNs);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteNumber("validUntilNs", _validUntilNs);
+        json.WriteStartArray("runs");
+        foreach (var count in _runInstanceCounts)
+        {
+            json.WriteStartObject();
+            json.WriteNumber("instanceCount", count);
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteStartArray("instances");
+        foreach (var instance in _replayInstances)
+            json.WriteRawValue(instance, skipInputValidation: true);
         json.WriteEndArray();
         json.WriteStartArray("toolInstances");
         foreach (var id in _instances)

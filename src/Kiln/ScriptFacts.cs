@@ -11,8 +11,9 @@ namespace Kiln;
 internal sealed class ScriptFacts
 {
     private ScriptFacts(IReadOnlyList<HashedFile> scripts, IReadOnlyList<HashedFile> references, IReadOnlyList<string> arguments,
-        string workingDirectory, IReadOnlyList<string> notReplayableReasons)
+        string workingDirectory, IReadOnlyList<string> notReplayableReasons, string? localReferenceDirectory)
     {
+        LocalReferenceDirectory = localReferenceDirectory;
         Scripts = scripts;
         References = references;
         Arguments = arguments;
@@ -30,6 +31,9 @@ internal sealed class ScriptFacts
     /// the local packages (the framework's are named by the runtime version).</summary>
     public IReadOnlyList<HashedFile> References { get; }
 
+    /// <summary>The directory whose <c>*.dll</c> files are references (<c>.kiln/u/</c>), so that a new one there is a new reference; null: none.</summary>
+    public string? LocalReferenceDirectory { get; }
+
     /// <summary>The script's arguments, its name first (as <c>last-arguments.json</c> holds them).</summary>
     public IReadOnlyList<string> Arguments { get; }
 
@@ -45,11 +49,11 @@ internal sealed class ScriptFacts
     /// <summary>Hashes the files now.</summary>
     /// <exception cref="IOException">A file cannot be read.</exception>
     public static ScriptFacts Of(IEnumerable<string> scriptFiles, IEnumerable<string> referenceFiles, IReadOnlyList<string> arguments,
-        string workingDirectory, IReadOnlyList<string> notReplayableReasons)
+        string workingDirectory, IReadOnlyList<string> notReplayableReasons, string? localReferenceDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(scriptFiles);
         ArgumentNullException.ThrowIfNull(referenceFiles);
-        return new([.. scriptFiles.Select(Hash)], [.. referenceFiles.Select(Hash)], [.. arguments], workingDirectory, [.. notReplayableReasons]);
+        return new([.. scriptFiles.Select(Hash)], [.. referenceFiles.Select(Hash)], [.. arguments], workingDirectory, [.. notReplayableReasons], localReferenceDirectory);
     }
 
     private static HashedFile Hash(string path)

@@ -42,8 +42,11 @@ public static class Sources
         var matches = new List<TreePath>();
         var fs = context.Run.FileSystem;
         var baseNative = ManagedPaths.Native(baseDirectory, context.RootPath);
+        var record = context.Run.Configuration.Record;
         if (fs.Lstat(baseNative).Kind == FileKind.Directory)
-            Walk(fs, baseNative, baseDirectory, rest, rest.Start(), excluded, matches);
+            Walk(fs, baseNative, baseDirectory, rest, rest.Start(), excluded, matches, record);
+        else
+            record?.AddListedDirectory(fs, baseNative);
         var result = Sorted(matches);
         context.Run.Configuration.Record?.AddListing("glob", pattern, [.. excluded.Select(e => e.Text)], result);
         return result;
@@ -66,6 +69,7 @@ public static class Sources
         var native = ManagedPaths.Native(managed, context.RootPath);
         if (fs.Lstat(native).Kind != FileKind.Directory)
             throw new DirectoryNotFoundException($"cannot list {directory}: not an existing directory\n  | create it, or list another directory");
+        context.Run.Configuration.Record?.AddListedDirectory(fs, native);
         var result = new List<TreePath>();
         foreach (var name in fs.List(native))
         {
@@ -119,8 +123,9 @@ public static class Sources
         throw new WorkingTreePathException($"cannot {verb} {path}: it is outside the working tree {TreePath.Quote(context.RootPath)}\n  | name a path inside the working tree (relative to its root)");
 
     private static void Walk(IFileSystem fs, string native, TreePath directory, GlobPattern rest, IReadOnlySet<int> positions,
-        List<GlobPattern> excluded, List<TreePath> matches)
+        List<GlobPattern> excluded, List<TreePath> matches, ConfigurationRecord? record)
     {
+        record?.AddListedDirectory(fs, native);
         foreach (var name in fs.List(native))
         {
             if (directory.Parts.Count == 0 && name == ManagementTree.DirectoryName)
@@ -133,7 +138,7 @@ public static class Sources
             if (kind == FileKind.Directory)
             {
                 if (rest.MayDescend(next))
-                    Walk(fs, entryNative, directory / TreePath.Parse(name, isDirectory: true), rest, next, excluded, matches);
+                    Walk(fs, entryNative, directory / TreePath.Parse(name, isDirectory: true), rest, next, excluded, matches, record);
             }
             else if ((kind is FileKind.RegularFile or FileKind.SymbolicLink) && rest.IsMatch(next))
             {

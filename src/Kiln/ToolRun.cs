@@ -43,7 +43,7 @@ internal static class ToolRun
         var trace = run.PendingByInstance.ContainsKey(identified.InstanceId) ? run.Database.LoadTrace(identified.InstanceId) : identified.StoredTrace;
         var (previousNonExplicit, undecodable) = RecordedInputs.Observe(run.FileSystem, context.RootPath, trace, dependencies.InputPaths);
 
-        Started(run, identified.InstanceId, tool);
+        Started(run, identified.InstanceId, tool, dependencies);
 
         var environmentDigest = dependencies.EnvironmentDigest();
         var decision = Decide(run, identified, dependencies, previousNonExplicit, undecodable, environmentDigest, forceRedo, trace);
@@ -100,12 +100,13 @@ internal static class ToolRun
     /// <summary>
     /// The one place where an instance counts as started: after its dependencies were observed (an instance whose start
     /// failed before is neither a redo nor up to date) and before the decision. Counted, remembered for the record of the
-    /// run, and its compile described.
+    /// run (and of its configuration, for the replay check), and its compile described.
     /// </summary>
-    private static void Started(RunState run, long instanceId, Tool tool)
+    private static void Started(RunState run, long instanceId, Tool tool, in ExplicitDependencies dependencies)
     {
         Interlocked.Increment(ref run.InstanceCount);
         run.StartedInstances.Enqueue(instanceId);
+        run.Configuration.Record?.AddStarted(instanceId, dependencies.ObservedOutputs());
         if (tool is IDescribesCompilation compilation)
             run.Records.AddCompilation(compilation.DescribeCompilation());
     }

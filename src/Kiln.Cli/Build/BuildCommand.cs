@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Kiln.Platform.Command;
 
 namespace Kiln.Cli.Build;
 
@@ -121,7 +122,7 @@ internal static class BuildCommand
 
         var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, options, error, Console.Error);
         if (status == 0)
-            ArgumentHistory.Save(root, [script, .. scriptArgs]);
+            ArgumentHistory.Save(root, [script, .. scriptArgs], Kiln.WorkingTree.KillPoints.BeforeRename, Kiln.WorkingTree.KillPoints.AfterRename);
         return status;
     }
 
@@ -194,7 +195,7 @@ internal static class BuildCommand
             foreach (var reason in reasons)
                 error.WriteLine(reason);
         Configuration.Default.Record = new ConfigurationRecord(ScriptFacts.Of([scriptPath], [.. references.Kiln, .. references.Local], [script, .. scriptArgs],
-            Directory.GetCurrentDirectory(), reasons));
+            Directory.GetCurrentDirectory(), reasons, references.LocalDirectory));
     }
 
     private static int ExecuteScript(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options, TextWriter error, TextWriter diagnostics)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Kiln.Paths;
 using Kiln.Store;
 using Kiln.WorkingTree;
+using Kiln.Platform.Command;
 
 namespace Kiln.Cli.Build;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Kiln.Paths;
 using Kiln.Store;
+using Kiln.Platform.Command;
 
 namespace Kiln.Cli.Build;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Kiln.Platform.Command;
 
 namespace Kiln.Cli.Build;
 

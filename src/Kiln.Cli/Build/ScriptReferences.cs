@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using System.Text;
+using Kiln.Platform.Command;
 
 namespace Kiln.Cli.Build;
 
@@ -11,8 +12,9 @@ namespace Kiln.Cli.Build;
 /// </summary>
 internal sealed class ScriptReferences
 {
-    private ScriptReferences(IReadOnlyList<string> framework, IReadOnlyList<string> kiln, IReadOnlyList<string> local, byte[] digest)
+    private ScriptReferences(IReadOnlyList<string> framework, IReadOnlyList<string> kiln, IReadOnlyList<string> local, string localDirectory, byte[] digest)
     {
+        LocalDirectory = localDirectory;
         Framework = framework;
         Kiln = kiln;
         Local = local;
@@ -22,6 +24,9 @@ internal sealed class ScriptReferences
     public IReadOnlyList<string> Framework { get; }
 
     public IReadOnlyList<string> Kiln { get; }
+
+    /// <summary><c>.kiln/u/</c> (absolute, whether it exists or not).</summary>
+    public string LocalDirectory { get; }
 
     /// <summary>Assemblies from <c>.kiln/u/</c>, sorted.</summary>
     public IReadOnlyList<string> Local { get; }
@@ -64,7 +69,7 @@ internal sealed class ScriptReferences
             var info = new FileInfo(p);
             hash.AppendData(Encoding.UTF8.GetBytes($"{Path.GetFileName(p)}:{info.Length}:{info.LastWriteTimeUtc.Ticks}\n"));
         }
-        return new ScriptReferences(framework, kiln, local, hash.GetHashAndReset());
+        return new ScriptReferences(framework, kiln, local, localDir, hash.GetHashAndReset());
     }
 
     private static Guid AssemblyMvid(string path)

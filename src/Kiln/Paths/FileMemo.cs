@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-
 namespace Kiln.Paths;
 
 /// <summary>
@@ -16,11 +13,6 @@ namespace Kiln.Paths;
 /// <param name="SymlinkTarget">Target of a symbolic link, else <c>null</c>.</param>
 public readonly record struct FileMemo(FileKind Kind, long Size, long MtimeNs, uint Mode, uint Uid, uint Gid, string? SymlinkTarget)
 {
-    /// <summary>Encoding version (first byte of <see cref="Encode"/>).</summary>
-    private const byte FormatVersion = 1;
-
-    private const int FixedLength = 1 + 1 + 8 + 8 + 4 + 4 + 4;
-
     /// <summary>The memo of a path where nothing exists.</summary>
     public static FileMemo Missing { get; } = new(FileKind.Missing, 0, 0, 0, 0, 0, null);
 
@@ -28,49 +20,24 @@ public readonly record struct FileMemo(FileKind Kind, long Size, long MtimeNs, u
     public bool Exists => Kind != FileKind.Missing;
 
     /// <summary>
-    /// Binary form stored in the run-database: version byte 1, kind byte, size (int64 LE), mtime ns (int64 LE),
-    /// mode, uid, gid (uint32 LE each), then the UTF-8 symbolic link target (rest of the blob). "Did not exist"
-    /// is the two bytes <c>01 00</c>.
+    /// Binary form stored in the run-database, <see cref="Kiln.Platform.Files.PathState.Encode"/>'s (the one the replay
+    /// check of the <c>kiln</c> front compares with): version byte 1, kind byte, size (int64 LE), mtime ns (int64 LE),
+    /// mode, uid, gid (uint32 LE each), then the UTF-8 symbolic link target (rest of the blob). "Did not exist" is the
+    /// two bytes <c>01 00</c>.
     /// </summary>
-    public byte[] Encode()
-    {
-        if (Kind == FileKind.Missing)
-            return [FormatVersion, 0];
-        var target = SymlinkTarget is null ? [] : Encoding.UTF8.GetBytes(SymlinkTarget);
-        var bytes = new byte[FixedLength + target.Length];
-        bytes[0] = FormatVersion;
-        bytes[1] = (byte)Kind;
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(2), Size);
-        BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(10), MtimeNs);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(18), Mode);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(22), Uid);
-        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(26), Gid);
-        target.CopyTo(bytes, FixedLength);
-        return bytes;
-    }
+    public byte[] Encode() => ToState().Encode();
 
     /// <summary>Decodes <see cref="Encode"/>'s form; <c>false</c> for anything else.</summary>
     public static bool TryDecode(ReadOnlySpan<byte> bytes, out FileMemo memo)
     {
-        memo = Missing;
-        if (bytes.Length == 2 && bytes[0] == FormatVersion && bytes[1] == 0)
-            return true;
-        if (bytes.Length < FixedLength || bytes[0] != FormatVersion || bytes[1] is 0 or > (byte)FileKind.Other)
-            return false;
-        var kind = (FileKind)bytes[1];
-        string? target = null;
-        if (kind == FileKind.SymbolicLink)
-            target = Encoding.UTF8.GetString(bytes[FixedLength..]);
-        else if (bytes.Length != FixedLength)
-            return false;
-        memo = new FileMemo(
-            kind,
-            BinaryPrimitives.ReadInt64LittleEndian(bytes[2..]),
-            BinaryPrimitives.ReadInt64LittleEndian(bytes[10..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(bytes[18..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(bytes[22..]),
-            BinaryPrimitives.ReadUInt32LittleEndian(bytes[26..]),
-            target);
-        return true;
+        var valid = Kiln.Platform.Files.PathState.TryDecode(bytes, out var state);
+        memo = valid ? Of(state) : Missing;
+        return valid;
     }
+
+    internal Kiln.Platform.Files.PathState ToState() => new((byte)Kind, Size, MtimeNs, Mode, Uid, Gid, SymlinkTarget);
+
+    internal static FileMemo Of(in Kiln.Platform.Files.PathState state) =>
+        state.Kind == Kiln.Platform.Files.PathState.Missing ? Missing
+            : new((FileKind)state.Kind, state.Size, state.MtimeNs, state.Mode, state.Uid, state.Gid, state.SymlinkTarget);
 }

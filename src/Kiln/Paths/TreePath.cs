@@ -222,36 +222,7 @@ public sealed class TreePath : IEquatable<TreePath>, IComparable<TreePath>
     public override string ToString() => Quote(AsString());
 
     /// <summary>Quotes a string for a one-line message, escaping what would break the line.</summary>
-    public static string Quote(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var sb = new StringBuilder(text.Length + 2).Append('\'');
-        for (var i = 0; i < text.Length; i++)
-        {
-            var ch = text[i];
-            if (char.IsSurrogate(ch) && !(char.IsSurrogatePair(text, i) || (i > 0 && char.IsSurrogatePair(text, i - 1))))
-            {
-                // A lone surrogate would print as '?' or U+FFFD, hiding what the text holds.
-                sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)ch:x4}");
-                continue;
-            }
-            switch (ch)
-            {
-                case '\'': sb.Append("\\'"); break;
-                case '\\': sb.Append("\\\\"); break;
-                case '\n': sb.Append("\\n"); break;
-                case '\r': sb.Append("\\r"); break;
-                case '\t': sb.Append("\\t"); break;
-                default:
-                    if (char.IsControl(ch))
-                        sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\x{(int)ch:x2}");
-                    else
-                        sb.Append(ch);
-                    break;
-            }
-        }
-        return sb.Append('\'').ToString();
-    }
+    public static string Quote(string text) => Kiln.Platform.Text.MessageQuoting.Quote(text);
 
     /// <summary>
     /// As <see cref="Quote"/>, but of a text longer than <paramref name="maxLength"/> characters only the start and the

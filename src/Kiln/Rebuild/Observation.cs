@@ -32,10 +32,6 @@ internal sealed record Observation(
     };
 
     /// <summary>Whether <paramref name="actual"/> is what a role of <paramref name="expected"/> kind accepts.</summary>
-    internal static bool KindMatches(FileKind expected, FileKind actual) => expected switch
-    {
-        FileKind.RegularFile => actual == FileKind.RegularFile,
-        FileKind.Directory => actual == FileKind.Directory,
-        _ => actual is FileKind.SymbolicLink or FileKind.Other,
-    };
+    /// <remarks>The one rule, shared with the replay check of the <c>kiln</c> front.</remarks>
+    internal static bool KindMatches(FileKind expected, FileKind actual) => Kiln.Platform.Replay.ReplayCheck.KindMatches((byte)expected, (byte)actual);
 }

@@ -81,6 +81,11 @@ internal sealed partial class RunDatabase
             "SELECT 1 FROM ToolInst JOIN RedoState USING (tool_inst_id) WHERE tool_key=$k AND dependency_fingerprint=$d AND tool_inst_id<>$i LIMIT 1",
             ("$k", s.toolKey), ("$d", s.dependencyFingerprint), ("$i", s.instanceId)).ExecuteScalar() is not null);
 
+    /// <summary>The start of the oldest run whose trace is still known (null: none): forgotten with it after the dependency age.</summary>
+    /// <exception cref="RunDatabaseException">SQLite failed.</exception>
+    public long? OldestTraceStartNs() => Locked(0, static (db, _) =>
+        db.Prepared("SELECT MIN(start_ns) FROM RedoState JOIN Run USING (run_id)").ExecuteScalar() is long ns ? ns : (long?)null);
+
     /// <summary>The trace of the last successful redo, or null when none is known (read again after a redo in this run).</summary>
     /// <exception cref="RunDatabaseException">SQLite failed.</exception>
     public Trace? LoadTrace(long instanceId) => Locked(instanceId, static (db, id) => db.LoadTraceLocked(id));

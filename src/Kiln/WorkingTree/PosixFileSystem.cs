@@ -1,4 +1,5 @@
 using Kiln.Paths;
+using Kiln.Platform.Files;
 using Kiln.Platform.Posix;
 
 namespace Kiln.WorkingTree;
@@ -12,23 +13,10 @@ internal sealed class PosixFileSystem : IFileSystem
 
     public FileMemo Lstat(string path)
     {
-        var errno = FileStatus.TryLstat(path, out var status);
-        if (errno == Errno.ENOENT || errno == Errno.ENOTDIR)
-            return FileMemo.Missing;
+        var errno = PathState.TryLstat(path, out var state);
         if (errno != 0)
             throw new IOException($"{Errno.Message(errno)}: {TreePath.Quote(path)}");
-        var mode = status.Mode;
-        var kind = (mode & FileStatus.TypeMask) switch
-        {
-            FileStatus.RegularType => FileKind.RegularFile,
-            FileStatus.DirectoryType => FileKind.Directory,
-            FileStatus.LinkType => FileKind.SymbolicLink,
-            _ => FileKind.Other,
-        };
-        string? target = null;
-        if (kind == FileKind.SymbolicLink)
-            target = new FileInfo(path).LinkTarget ?? "";
-        return new FileMemo(kind, status.Size, status.ModifiedNanoseconds, mode & 0xFFF, status.Uid, status.Gid, target);
+        return FileMemo.Of(state);
     }
 
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);

@@ -1,6 +1,7 @@
 using System.Globalization;
+using Kiln.Platform.Text;
 
-namespace Kiln.Cli.Build;
+namespace Kiln.Platform.Command;
 
 /// <summary>
 /// The options of <c>kiln build</c>, which go before the script name (everything after it is the script's):
@@ -47,14 +48,14 @@ internal sealed record BuildOptions(bool Verbose, int? Jobs, bool KeepGoing, boo
                 };
                 if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1)
                 {
-                    problem = $"error: option '-j' needs a positive number of parallel redos, not {(value is null ? "nothing" : Kiln.Paths.TreePath.Quote(value))}\n  | as in 'kiln build -j 4'";
+                    problem = $"error: option '-j' needs a positive number of parallel redos, not {(value is null ? "nothing" : MessageQuoting.Quote(value))}\n  | as in 'kiln build -j 4'";
                     return null;
                 }
                 jobs = n;
             }
             else if (argument.StartsWith('-'))
             {
-                problem = $"error: unknown option of 'kiln build': {Kiln.Paths.TreePath.Quote(argument)}\n  | see 'kiln build --help'; a script whose name starts with '-' goes after '--'";
+                problem = $"error: unknown option of 'kiln build': {MessageQuoting.Quote(argument)}\n  | see 'kiln build --help'; a script whose name starts with '-' goes after '--'";
                 return null;
             }
             else

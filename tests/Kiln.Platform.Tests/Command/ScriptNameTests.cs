@@ -1,6 +1,6 @@
-using Kiln.Cli.Build;
+using Kiln.Platform.Command;
 
-namespace Kiln.Cli.Tests.Build;
+namespace Kiln.Platform.Tests.Command;
 
 /// <summary>The script-name rules and the "did you mean" search.</summary>
 public sealed class ScriptNameTests : IDisposable

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Kiln.WorkingTree;
+using Kiln.Platform.Text;
 
-namespace Kiln.Cli.Build;
+namespace Kiln.Platform.Command;
 
 /// <summary>
 /// The arguments of the last successful <c>kiln build</c> in a working tree, kept in <c>.kiln/last-arguments.json</c>
@@ -36,7 +36,11 @@ internal static class ArgumentHistory
     }
 
     /// <summary>Stores the arguments; failures to write are ignored (the history is a convenience).</summary>
-    public static void Save(string root, IReadOnlyList<string> arguments)
+    /// <param name="root">The working tree's root.</param>
+    /// <param name="arguments">The script's name (normalised) and arguments.</param>
+    /// <param name="beforeRename">Called before the complete file replaces the old one (the engine's kill points).</param>
+    /// <param name="afterRename">Called after it has.</param>
+    public static void Save(string root, IReadOnlyList<string> arguments, Action<string>? beforeRename = null, Action<string>? afterRename = null)
     {
         var path = PathIn(root);
         try
@@ -50,7 +54,7 @@ internal static class ArgumentHistory
                 json.WriteEndArray();
             }
             // On failure the temporary is removed; nothing more to do.
-            Kiln.Platform.Files.AtomicFile.Write(path, buffer.WrittenSpan, beforeRename: KillPoints.BeforeRename, afterRename: KillPoints.AfterRename);
+            Files.AtomicFile.Write(path, buffer.WrittenSpan, beforeRename: beforeRename, afterRename: afterRename);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -79,5 +83,5 @@ internal static class ArgumentHistory
     }
 
     /// <summary>dlb's rendering: <c>'build.cs', 'a\nb', 'c '</c>.</summary>
-    public static string Render(IEnumerable<string> arguments) => string.Join(", ", arguments.Select(Kiln.Paths.TreePath.Quote));
+    public static string Render(IEnumerable<string> arguments) => string.Join(", ", arguments.Select(MessageQuoting.Quote));
 }

@@ -1,4 +1,4 @@
-namespace Kiln.Cli.Build;
+namespace Kiln.Platform.Command;
 
 /// <summary>Finds the working tree that contains a directory: the nearest ancestor holding <c>.kiln/</c>.</summary>
 internal static class WorkingTreeRoot

@@ -1,4 +1,6 @@
-namespace Kiln.Cli.Build;
+using Kiln.Platform.Text;
+
+namespace Kiln.Platform.Command;
 
 /// <summary>Rules for the script argument of <c>kiln build</c> (dlb's launcher rules, with <c>.cs</c>).</summary>
 internal static class ScriptName
@@ -26,11 +28,11 @@ internal static class ScriptName
     public static string? Problem(string name)
     {
         if (name.Length == 0 || name.StartsWith('-'))
-            return $"not a valid script name: {Kiln.Paths.TreePath.Quote(name)}";
+            return $"not a valid script name: {MessageQuoting.Quote(name)}";
         if (name.StartsWith('/'))
-            return $"not a valid script name (since absolute): {Kiln.Paths.TreePath.Quote(name)}";
+            return $"not a valid script name (since absolute): {MessageQuoting.Quote(name)}";
         if (Normalize(name).Split('/').Contains(".."))
-            return $"not a valid script name (since upwards path): {Kiln.Paths.TreePath.Quote(name)}";
+            return $"not a valid script name (since upwards path): {MessageQuoting.Quote(name)}";
         return null;
     }
 

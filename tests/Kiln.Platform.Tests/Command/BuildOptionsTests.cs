@@ -1,6 +1,6 @@
-using Kiln.Cli.Build;
+using Kiln.Platform.Command;
 
-namespace Kiln.Cli.Tests.Build;
+namespace Kiln.Platform.Tests.Command;
 
 public sealed class BuildOptionsTests
 {
