@@ -32,6 +32,9 @@ internal static class KilnProcess
         foreach (var a in args)
             info.ArgumentList.Add(a);
         info.Environment["NO_COLOR"] = "";
+        // The replay's shadow mode, on in every test that runs kiln: a no-op the fast path would answer is also run and
+        // must agree (ReplayVerification).
+        info.Environment["KILN_VERIFY_REPLAY"] = "1";
         if (environment is not null)
             foreach (var (k, v) in environment)
                 info.Environment[k] = v;

@@ -120,7 +120,14 @@ internal static class BuildCommand
             ScriptCachePruning.Prune(assemblyPath, TimeProvider.System);
         }
 
-        var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, options, error, Console.Error);
+        // Before the script runs: the run removes the record the replay check reads.
+        var verification = ReplayVerification.Begin(root, [script, .. scriptArgs]);
+        var status = Execute(assemblyPath, scriptPath, script, scriptArgs, references, options, error, Console.Error, verification);
+        if (verification?.Disagreement(status) is { } disagreement)
+        {
+            error.WriteLine(disagreement);
+            status = 1;
+        }
         if (status == 0)
             ArgumentHistory.Save(root, [script, .. scriptArgs], Kiln.WorkingTree.KillPoints.BeforeRename, Kiln.WorkingTree.KillPoints.AfterRename);
         return status;
@@ -167,11 +174,12 @@ internal static class BuildCommand
     }
 
     /// <summary>Runs the script; its configuration record (<c>.kiln/configuration-1.json</c>, see <see cref="Record"/>) is discarded unless it succeeds.</summary>
-    private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options, TextWriter error, TextWriter diagnostics)
+    private static int Execute(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options,
+        TextWriter error, TextWriter diagnostics, ReplayVerification? verification)
     {
         try
         {
-            var status = ExecuteScript(assemblyPath, scriptPath, script, scriptArgs, references, options, error, diagnostics);
+            var status = ExecuteScript(assemblyPath, scriptPath, script, scriptArgs, references, options, error, diagnostics, verification);
             if (status != 0)
                 Configuration.Default.Record?.Discard();
             return status;
@@ -198,7 +206,8 @@ internal static class BuildCommand
             Directory.GetCurrentDirectory(), reasons, references.LocalDirectory));
     }
 
-    private static int ExecuteScript(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options, TextWriter error, TextWriter diagnostics)
+    private static int ExecuteScript(string assemblyPath, string scriptPath, string script, string[] scriptArgs, ScriptReferences references, BuildOptions options,
+        TextWriter error, TextWriter diagnostics, ReplayVerification? verification)
     {
         var verbose = options.Verbose;
         var context = new ScriptLoadContext(references);
@@ -222,9 +231,13 @@ internal static class BuildCommand
             configuration.Levels.HelperExecution = Kiln.Diagnostics.Level.Info;
         var failures = new System.Collections.Concurrent.ConcurrentQueue<Exception>();
         configuration.RedoFailed = failures.Enqueue;
-        configuration.RunCompleted = run => log.Inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"run: {run.RedoCount} redo(s), {run.ToolInstanceCount - run.RedoCount} up to date, {run.DurationNs / 1e9:0.000} s"),
-            configuration.Levels.RunSummary);
+        configuration.RunCompleted = run =>
+        {
+            verification?.Observe(run);
+            log.Inform(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"run: {run.RedoCount} redo(s), {run.ToolInstanceCount - run.RedoCount} up to date, {run.DurationNs / 1e9:0.000} s"),
+                configuration.Levels.RunSummary);
+        };
         using var interrupts = new InterruptSignals(error);
         try
         {
