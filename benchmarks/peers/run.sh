@@ -10,7 +10,13 @@
 #     RUNS      counted rounds per scenario (after 1 warm-up round; default 5)
 #     SCENARIOS which scenarios to time (default "full noop touch_c touch_h"); e.g. SCENARIOS=noop for a
 #               no-op-only pass at N=5000 (the project is built once, untimed, before the no-op)
-#     TOOLS     which tools (default "kiln ninja make")
+#     TOOLS     which tools (default "kiln-replay kiln-warm kiln-cold ninja make"). The kiln modes (issue 15 §3):
+#               kiln-cold   the managed kiln alone (Kiln.Cli: runtime, script and run-database every run; "kiln" is
+#                           the same, the name of older results)
+#               kiln-replay the NativeAOT front with no engine (KILN_NO_SERVER=1): an up-to-date tree is answered
+#                           from the configuration record; anything else runs the managed kiln in its place
+#               kiln-warm   the front with a resident engine (started by the settle builds, stopped at the end): the
+#                           replay first, else the warm engine runs the script
 #     KILN      a published kiln (directory holding Kiln.Cli); default: published here once, ReadyToRun,
 #               into WORKDIR/kiln-pub
 #     GEN       gen_project.py (default /work/shared/peer-bench/build/gen_project.py)
@@ -35,7 +41,7 @@ SIZES=("$@")
 JOBS="${JOBS:-2}"
 RUNS="${RUNS:-5}"
 SCENARIOS="${SCENARIOS:-full noop touch_c touch_h}"
-TOOLS="${TOOLS:-kiln ninja make}"
+TOOLS="${TOOLS:-kiln-replay kiln-warm kiln-cold ninja make}"
 GEN="${GEN:-/work/shared/peer-bench/build/gen_project.py}"
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -52,16 +58,33 @@ if [ -z "${KILN:-}" ]; then
     fi
 fi
 KILN="$(cd "$KILN" && pwd)"
+FRONT="${FRONT:-$repo/artifacts/front/kiln}"
+case " $TOOLS " in
+    *" kiln-replay "*|*" kiln-warm "*)
+        [ -x "$FRONT" ] || "$repo/kiln" --version >/dev/null   # publishes the NativeAOT front
+        ;;
+esac
+XDG="$WORKDIR/xdg"
+mkdir -p "$XDG" && chmod 700 "$XDG"
+stop_engine() { KILN_ENGINE="$KILN/Kiln.Cli" XDG_RUNTIME_DIR="$XDG" "$KILN/Kiln.Cli" server stop >/dev/null 2>&1 || true; }
+trap stop_engine EXIT
 
 declare -A build_cmd=(
     [kiln]="$KILN/Kiln.Cli build"
+    [kiln-cold]="$KILN/Kiln.Cli build"
+    [kiln-replay]="env KILN_NO_SERVER=1 KILN_ENGINE=$KILN/Kiln.Cli $FRONT build"
+    [kiln-warm]="env KILN_ENGINE=$KILN/Kiln.Cli XDG_RUNTIME_DIR=$XDG $FRONT build"
     [make]="make -j$JOBS"
     [ninja]="ninja -j$JOBS"
 )
 # Clean keeps .kiln/scripts/ (the compiled build.cs, as a developer's tree keeps it) but removes the
 # run-database and all outputs; see README of the results for what "full" includes.
+kiln_clean="rm -rf build .kiln/runs-*.sqlite* .kiln/t .kiln/configuration-*.json"
 declare -A clean_cmd=(
-    [kiln]="rm -rf build .kiln/runs-*.sqlite* .kiln/t"
+    [kiln]="$kiln_clean"
+    [kiln-cold]="$kiln_clean"
+    [kiln-replay]="$kiln_clean"
+    [kiln-warm]="$kiln_clean"
     [make]="rm -rf build"
     [ninja]="rm -rf build .ninja_log .ninja_deps"
 )
@@ -112,7 +135,7 @@ for n in "${SIZES[@]}"; do
             rm -rf "$dir"
             python3 "$GEN" "$n" "$dir" >&2
             rm -rf "$dir/build.py" "$dir/.dlbroot"
-            if [ "$tool" = kiln ]; then mkdir -p "$dir/.kiln"; write_build_cs "$dir"; fi
+            case "$tool" in kiln*) mkdir -p "$dir/.kiln"; write_build_cs "$dir" ;; esac
         fi
         # Settle: build (compiling build.cs once for kiln) and once more, untimed.
         (cd "$dir" && ${build_cmd[$tool]} >/dev/null 2>&1 && ${build_cmd[$tool]} >/dev/null 2>&1) \

@@ -2,7 +2,8 @@
 """Results of benchmarks/peers/run.sh (bench.py JSON, one file per N and scenario) -> markdown on stdout.
 
 Usage: to_markdown.py RESULTS_DIR
-Table 1: median wall time per tool, kiln/ninja (with the issue's target) and kiln/make.
+Table 1: median wall time per tool, each kiln mode / ninja and / make, with the target of issue 15 §3 for the mode
+it names (no-op: kiln-replay; the others: kiln-warm).
 Table 2: median CPU time (user + system of the build and everything it ran), less sensitive to a loaded machine.
 Table 3: peak RSS of the largest single process (max over the runs), full build and no-op.
 """
@@ -12,10 +13,12 @@ import os
 import re
 import sys
 
-TOOLS = ('kiln', 'ninja', 'make')
+ORDER = ('kiln-replay', 'kiln-warm', 'kiln-cold', 'kiln', 'ninja', 'make')
 SCENARIOS = (('full', 'full from clean'), ('noop', 'no-op'), ('touch_c', 'touch one .c'),
              ('touch_h', 'touch shared header'))
-TARGETS = {'full': 1.05, 'noop': 1.5, 'touch_h': 1.2}
+# Issue 15 §3: (mode, kiln / ninja at most).
+TARGETS = {'full': ('kiln-warm', 1.05), 'noop': ('kiln-replay', 1.0), 'touch_c': ('kiln-warm', 1.1),
+           'touch_h': ('kiln-warm', 1.05)}
 
 
 def fmt(sec):
@@ -30,6 +33,32 @@ def ratio(a, b):
     return f'{a / b:.2f}' if a and b else '–'
 
 
+def table(data, sizes, tools, key, title, scenarios=SCENARIOS, targets=False, unit=fmt):
+    kilns = [t for t in tools if t.startswith('kiln')]
+    head = ['N', 'scenario'] + list(tools) + [f'{k} / ninja' for k in kilns] + [f'{k} / make' for k in kilns]
+    if targets:
+        head.append('target')
+    print(title + '\n')
+    print('| ' + ' | '.join(head) + ' |')
+    print('|' + '---|' * len(head))
+    for n in sizes:
+        for scen, label in scenarios:
+            r = data.get((n, scen))
+            if not r:
+                continue
+            v = {t: r[t][key] if t in r else None for t in tools}
+            row = [str(n), label] + [unit(v[t]) for t in tools]
+            row += [ratio(v[k], v.get('ninja')) for k in kilns] + [ratio(v[k], v.get('make')) for k in kilns]
+            if targets:
+                mode, limit = TARGETS.get(scen, (None, None))
+                if mode in v and v[mode] and v.get('ninja'):
+                    row.append(f'{mode} ≤ {limit}' + (' ✓' if v[mode] / v['ninja'] <= limit else ' ✗'))
+                else:
+                    row.append('–')
+            print('| ' + ' | '.join(row) + ' |')
+    print()
+
+
 def main():
     d = sys.argv[1]
     data = {}
@@ -38,44 +67,14 @@ def main():
         if m:
             data[(int(m.group(1)), m.group(2))] = json.load(open(path))
     sizes = sorted({n for n, _ in data})
+    present = {t for r in data.values() for t in r}
+    tools = [t for t in ORDER if t in present] + sorted(present - set(ORDER))
     rounds = sorted({len(v['runs']) for r in data.values() for v in r.values()})
     print(f'Medians of {"/".join(map(str, rounds))} interleaved rounds (after 1 warm-up round).\n')
-    print('| N | scenario | kiln | ninja | make | kiln / ninja | target | kiln / make |')
-    print('|---|---|---|---|---|---|---|---|')
-    for n in sizes:
-        for scen, label in SCENARIOS:
-            r = data.get((n, scen))
-            if not r:
-                continue
-            v = {t: r[t]['median_wall'] if t in r else None for t in TOOLS}
-            target = TARGETS.get(scen)
-            mark = ''
-            if target and v['kiln'] and v['ninja']:
-                mark = ' ✓' if v['kiln'] / v['ninja'] <= target else ' ✗'
-            print(f'| {n} | {label} | {fmt(v["kiln"])} | {fmt(v["ninja"])} | {fmt(v["make"])} | '
-                  f'{ratio(v["kiln"], v["ninja"])} | {("≤ " + str(target) + mark) if target else "–"} | {ratio(v["kiln"], v["make"])} |')
-    print('\nCPU time (user + system of the build command and all processes it ran), medians:\n')
-    print('| N | scenario | kiln | ninja | make | kiln / ninja | kiln − ninja |')
-    print('|---|---|---|---|---|---|---|')
-    for n in sizes:
-        for scen, label in SCENARIOS:
-            r = data.get((n, scen))
-            if not r:
-                continue
-            v = {t: r[t]['median_cpu'] if t in r else None for t in TOOLS}
-            diff = fmt(v['kiln'] - v['ninja']) if v['kiln'] is not None and v['ninja'] is not None else '–'
-            print(f'| {n} | {label} | {fmt(v["kiln"])} | {fmt(v["ninja"])} | {fmt(v["make"])} | {ratio(v["kiln"], v["ninja"])} | {diff} |')
-    print('\nPeak RSS of the largest single process (max over the runs):\n')
-    print('| N | scenario | kiln | ninja | make | kiln / ninja |')
-    print('|---|---|---|---|---|---|')
-    for n in sizes:
-        for scen, label in (('full', 'full from clean'), ('noop', 'no-op')):
-            r = data.get((n, scen))
-            if not r:
-                continue
-            v = {t: r[t]['max_rss_kb'] if t in r else None for t in TOOLS}
-            mb = {t: f'{x / 1024:.1f} MB' if x else '–' for t, x in v.items()}
-            print(f'| {n} | {label} | {mb["kiln"]} | {mb["ninja"]} | {mb["make"]} | {ratio(v["kiln"], v["ninja"])} |')
+    table(data, sizes, tools, 'median_wall', 'Wall time, medians:', targets=True)
+    table(data, sizes, tools, 'median_cpu', 'CPU time (user + system of the build command and all processes it ran), medians:')
+    table(data, sizes, tools, 'max_rss_kb', 'Peak RSS of the largest single process (max over the runs):',
+          scenarios=(('full', 'full from clean'), ('noop', 'no-op')), unit=lambda x: f'{x / 1024:.1f} MB' if x else '–')
     return 0
 
 

@@ -43,6 +43,7 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
     private readonly List<int> _runInstanceCounts = [];
     private readonly Dictionary<string, (FileMemo Memo, string? Entries)> _directories = new(StringComparer.Ordinal);
     private long _validUntilNs = long.MaxValue;
+    private (string? Path, string? File) _runDatabase;
     private int _rootContexts;
     private long _firstStartNs;
     private bool _failed;
@@ -170,6 +171,7 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
     private void AddReplayInstances(RunState run)
     {
         var root = run.Tree.RootNative;
+        _runDatabase = (run.Database.Path, run.FileSystem.IsReal ? RunDatabaseIdentity.Of(run.Database.Path) : null);
         var maxAgeNs = run.Configuration.MaxDependencyAge.Ticks > long.MaxValue / 100 ? long.MaxValue : run.Configuration.MaxDependencyAge.Ticks * 100;
         if (run.Database.OldestTraceStartNs() is { } oldest)
             _validUntilNs = Math.Min(_validUntilNs, oldest > long.MaxValue - maxAgeNs ? long.MaxValue : oldest + maxAgeNs);
@@ -291,6 +293,10 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
         }
         json.WriteEndArray();
         json.WriteNumber("validUntilNs", _validUntilNs);
+        json.WriteStartObject("runDatabase");
+        json.WriteString("path", _runDatabase.Path);
+        json.WriteString("file", _runDatabase.File);
+        json.WriteEndObject();
         json.WriteStartArray("runs");
         foreach (var count in _runInstanceCounts)
         {

@@ -240,7 +240,12 @@ public sealed partial class Context : IDisposable
             var run = new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp()) { StartNs = startNs };
             try
             {
-                configuration.Record?.EnterRoot(run);
+                // Without a record of its own (a program entering a Context itself, 'dotnet run build.cs'), a run still
+                // removes the last one: its redos would make that record stand for a state it no longer describes.
+                if (configuration.Record is { } record)
+                    record.EnterRoot(run);
+                else
+                    fs.Delete(tree.ManagementNative + ConfigurationRecord.FileName);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

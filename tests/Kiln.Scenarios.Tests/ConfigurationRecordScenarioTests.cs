@@ -139,6 +139,55 @@ public sealed class ConfigurationRecordScenarioTests : IDisposable
     }
 
     [Fact]
+    public void A_run_without_a_record_of_its_own_removes_the_last_one()
+    {
+        NewRecord();
+        using (_tree.Enter())
+            Sources.List("./");
+        Assert.True(File.Exists(RecordPath));
+        _tree.Configuration.Record = null;
+        using (_tree.Enter())
+        {
+        }
+        Assert.False(File.Exists(RecordPath));
+    }
+
+    [Fact]
+    public void The_record_gives_each_started_instance_its_outputs_and_stored_inputs_and_what_makes_it_due()
+    {
+        NewRecord();
+        _tree.Write("VERSION", "1\n");
+        _tree.Write("src/a.c", "");
+        long copy, again;
+        using (_tree.Enter())
+        {
+            Sources.Glob("src/*.c");
+            copy = new Copy { Source = "VERSION", Destination = "build/VERSION" }.Start().InstanceId;
+            // Overwrites build/VERSION: the first instance is due at its next start (its output was written by another).
+            again = new Copy { Source = "src/a.c", Destination = "build/VERSION" }.Start().InstanceId;
+        }
+        var r = ReadRecord();
+        var instances = r.GetProperty("instances").EnumerateArray().ToList();
+        Assert.Equal([copy, again], instances.Select(i => i.GetProperty("id").GetInt64()));
+        var first = instances[0];
+        Assert.Equal(_tree.PathOf("build/VERSION"), first.GetProperty("outputs")[0].GetProperty("path").GetString());
+        Assert.Equal((int)Kiln.Paths.FileKind.RegularFile, first.GetProperty("outputs")[0].GetProperty("kind").GetInt32());
+        var input = first.GetProperty("inputs")[0];
+        Assert.Equal(_tree.PathOf("VERSION"), input.GetProperty("path").GetString());
+        Assert.Equal(Kiln.WorkingTree.PosixFileSystem.Instance.Lstat(_tree.PathOf("VERSION")).Encode(), input.GetProperty("state").GetBytesFromBase64());
+        Assert.Contains("was written by another tool instance", first.GetProperty("pending").GetString(), StringComparison.Ordinal);
+        Assert.False(instances[1].TryGetProperty("pending", out _));
+
+        var directory = r.GetProperty("directories")[0];
+        Assert.Equal(_tree.PathOf("src/"), directory.GetProperty("path").GetString());
+        Assert.Equal(Kiln.Platform.Replay.DirectoryEntries.HashOf(_tree.PathOf("src/")), directory.GetProperty("entries").GetString());
+        Assert.Equal(1, r.GetProperty("runs").GetArrayLength());
+        Assert.Equal(2, r.GetProperty("runs")[0].GetProperty("instanceCount").GetInt32());
+        Assert.True(r.GetProperty("validUntilNs").GetInt64() > r.GetProperty("startNs").GetInt64());
+        Assert.NotNull(r.GetProperty("runDatabase").GetProperty("file").GetString());
+    }
+
+    [Fact]
     public void Without_a_record_in_the_configuration_nothing_is_written()
     {
         using (_tree.Enter())

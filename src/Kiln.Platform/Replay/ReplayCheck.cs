@@ -49,6 +49,8 @@ internal static class ReplayCheck
             return $"recorded in '{record.WorkingDirectory}'";
         if (!record.Arguments.SequenceEqual(now.Arguments, StringComparer.Ordinal))
             return $"the arguments differ from the recorded ones ({string.Join(' ', record.Arguments)})";
+        if (record.RunDatabase is not ({ } database, { } file) || RunDatabaseIdentity.Of(database) != file)
+            return "the run-database is not the one the record was made against";
         if (now.NowNs >= record.ValidUntilNs)
             return "a tool instance's last redo is older than the maximum dependency age";
         foreach (var (name, value) in record.Environment)

@@ -37,6 +37,9 @@ internal sealed class ReplayRecord
     public required IReadOnlyList<string> Arguments { get; init; }
     public required IReadOnlyList<string> NotReplayableReasons { get; init; }
     public required long ValidUntilNs { get; init; }
+
+    /// <summary>The run-database the record was made against, and its file's <see cref="RunDatabaseIdentity"/> then.</summary>
+    public required (string? Path, string? File) RunDatabase { get; init; }
     public required IReadOnlyList<HashedFile> Scripts { get; init; }
     public required IReadOnlyList<HashedFile> References { get; init; }
     public required string? LocalReferenceDirectory { get; init; }
@@ -69,6 +72,7 @@ internal sealed class ReplayRecord
                 Arguments = Strings(root.GetProperty("arguments")),
                 NotReplayableReasons = Strings(root.GetProperty("reasons")),
                 ValidUntilNs = root.GetProperty("validUntilNs").GetInt64(),
+                RunDatabase = (root.GetProperty("runDatabase").GetProperty("path").GetString(), root.GetProperty("runDatabase").GetProperty("file").GetString()),
                 Scripts = Files(root.GetProperty("scripts")),
                 References = Files(root.GetProperty("references")),
                 LocalReferenceDirectory = root.GetProperty("localReferenceDirectory").GetString(),

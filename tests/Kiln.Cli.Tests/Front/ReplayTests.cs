@@ -158,6 +158,12 @@ public sealed class ReplayTests : IDisposable
 
         // A variable the script did not read changes nothing.
         AssertReplays(new Dictionary<string, string> { ["SOMETHING_ELSE"] = "1" });
+
+        // The run-database removed: the engine redoes everything.
+        foreach (var file in Directory.GetFiles(At(".kiln"), "runs-*.sqlite*"))
+            File.Delete(file);
+        Assert.Contains("redo necessary because not run before", AssertHandsOver("the run-database is not the one the record was made against").Error, StringComparison.Ordinal);
+        AssertReplays();
     }
 
     [Fact]
