@@ -78,19 +78,20 @@ internal sealed class CacheLayout
     public IEnumerable<string> SourcePaths(string key) =>
         [Path.Combine(Src, key + ".c"), Path.Combine(Src, key + ".c.gz"), Path.Combine(Src, key + ".cpp"), Path.Combine(Src, key + ".cpp.gz")];
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> Ensured = new(StringComparer.Ordinal);
+    // Roots (on their file system) whose sub-directories this process created.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Root, ICacheFileSystem Files), object?> Ensured = new();
 
     /// <summary>Creates the sub-directories (once per process and root); fails with one clear line when the directory
     /// is unusable.</summary>
     public void EnsureCreated()
     {
-        if (Ensured.ContainsKey(Root) && Files.DirectoryExists(Tmp))
+        if (Ensured.ContainsKey((Root, Files)) && Files.DirectoryExists(Tmp))
             return;
         try
         {
             foreach (var d in AllDirectories)
                 Files.CreateDirectory(d);
-            Ensured[Root] = null;
+            Ensured[(Root, Files)] = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -9,8 +9,8 @@ namespace Kiln.Jit.Cache;
 internal static class PendingStatistics
 {
     // Reference-type values: no value-type generic instantiation for a fresh process to JIT-compile on its first hit.
-    // Keyed by the layout, compared by root: a flush writes to the file system the counts were gathered on.
-    private static readonly Dictionary<CacheLayout, CacheStatistics> Pending = new(ByRoot.Instance);
+    // Keyed by the layout, compared by root and file system: a flush writes where the counts were gathered.
+    private static readonly Dictionary<CacheLayout, CacheStatistics> Pending = new(ByPlace.Instance);
     private static readonly Lock Gate = new();
     private static readonly Lock FlushGate = new();
     private static bool _registered;
@@ -59,11 +59,12 @@ internal static class PendingStatistics
         }
     }
 
-    private sealed class ByRoot : IEqualityComparer<CacheLayout>
+    private sealed class ByPlace : IEqualityComparer<CacheLayout>
     {
-        public static readonly ByRoot Instance = new();
+        public static readonly ByPlace Instance = new();
 
-        public bool Equals(CacheLayout? x, CacheLayout? y) => string.Equals(x?.Root, y?.Root, StringComparison.Ordinal);
+        public bool Equals(CacheLayout? x, CacheLayout? y) =>
+            string.Equals(x?.Root, y?.Root, StringComparison.Ordinal) && ReferenceEquals(x?.Files, y?.Files);
 
         public int GetHashCode(CacheLayout obj) => StringComparer.Ordinal.GetHashCode(obj.Root);
     }
