@@ -35,6 +35,7 @@ public sealed class JitCompiler
     private readonly long? _maxBytes;
     private readonly int _interruptedRetries;
     private readonly ICompilerRunner _runner;
+    private readonly ICacheFileSystem _files;
 
     // Fast memo: the last library per signature, with the request shape it answered.
     private readonly ConcurrentDictionary<string, MemoEntry> _bySignature = new(StringComparer.Ordinal);
@@ -53,7 +54,8 @@ public sealed class JitCompiler
     {
         options ??= new JitCompilerOptions();
         _time = options.TimeProvider ?? TimeProvider.System;
-        _coordinator = options.Coordinator ?? new FileLockCoordinator(_time);
+        _files = options.FileSystem ?? SystemCacheFileSystem.Instance;
+        _coordinator = options.Coordinator ?? new FileLockCoordinator(_time, _files);
         _verifyContent = options.VerifyLibraryContent;
         _maxBytes = options.MaxCacheBytes;
         _interruptedRetries = Math.Max(0, options.InterruptedCompileRetries);
@@ -136,8 +138,8 @@ public sealed class JitCompiler
         if (_byRequest.TryGetValue(requestKey, out var known))
             return JitLookup.Remembered(request, Remember(request, requestKey, known));
 
-        var layout = new CacheLayout(cacheDir);
-        var shared = sharedDirs.Select(d => new CacheLayout(d)).ToArray();
+        var layout = new CacheLayout(cacheDir, _files);
+        var shared = sharedDirs.Select(d => new CacheLayout(d, _files)).ToArray();
         var compilerPath = ResolveCompiler(options);
         CompilerIdentity compiler;
         try
@@ -250,7 +252,7 @@ public sealed class JitCompiler
         PendingStatistics.Record(layout, new CacheStatistics(0, 1, 1, 0, built.CompileSeconds, built.Manifest.LibrarySize, corrupt, 0));
         PendingStatistics.ScheduleFlush();
         if (_maxBytes is long max)
-            _ = JitCache.Open(cacheDir).Evict(max, null, _time);
+            _ = JitCache.Open(layout).Evict(max, null, _time);
         return Found(lookup, library);
     }
 
@@ -277,7 +279,7 @@ public sealed class JitCompiler
             return path;
         try
         {
-            path = CompilerDiscovery.Resolve(options.Language, options.Compiler);
+            path = _runner.Locate(options.Language, options.Compiler);
         }
         catch (ToolchainException e)
         {
@@ -301,8 +303,8 @@ public sealed class JitCompiler
 
     private static void ThrowIfRecordedFailure(CacheLayout layout, string baseKey)
     {
-        var record = FailureRecord.TryRead(layout.FailureRecordPath(baseKey));
-        if (record is not null && record.DescribesCodeError && record.StillApplies())
+        var record = FailureRecord.TryRead(layout.Files, layout.FailureRecordPath(baseKey));
+        if (record is not null && record.DescribesCodeError && record.StillApplies(layout.Files))
             throw record.ToException();
     }
 
@@ -395,7 +397,7 @@ public sealed class JitCompiler
         {
             if (_byKey.TryGetValue((layout.Root, depKey), out var loaded))
                 return loaded;
-            if (!File.Exists(layout.ManifestPath(depKey)))
+            if (!layout.Files.FileExists(layout.ManifestPath(depKey)))
                 continue;
             var dep = LoadEntry(caches, layout, depKey, null, null, global, quarantineCorrupt, ref corrupt);
             if (dep is not null)

@@ -27,4 +27,7 @@ public sealed class JitCompilerOptions
 
     /// <summary>Runs the compiler's probe and the compiles (default: the real processes); the seam for logic tests.</summary>
     internal ICompilerRunner? CompilerRunner { get; init; }
+
+    /// <summary>The file system of the caches (default: the real one); the seam for logic tests.</summary>
+    internal Cache.ICacheFileSystem? FileSystem { get; init; }
 }

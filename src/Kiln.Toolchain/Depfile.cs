@@ -28,12 +28,22 @@ public sealed class Depfile
     {
         try
         {
-            return Parse(DecodeStrictly(File.ReadAllBytes(path)));
+            return Parse(File.ReadAllBytes(path));
         }
         catch (DepfileFormatException e)
         {
             throw new DepfileFormatException($"depfile '{path}': {e.Message}", e);
         }
+    }
+
+    /// <summary>Parses a depfile's bytes as <see cref="Read"/> does (file names must be UTF-8), for a caller that
+    /// reads the file itself (the JIT cache reads through its file-system seam).</summary>
+    /// <param name="content">The depfile's content.</param>
+    /// <exception cref="DepfileFormatException">The text is not a depfile, or names a file whose name is not UTF-8.</exception>
+    public static Depfile Parse(byte[] content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        return Parse(DecodeStrictly(content));
     }
 
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

@@ -1,35 +1,27 @@
 using Kiln.Jit.Cache;
 using Kiln.Jit.Tests.Building;
-using Kiln.Testing;
+using Kiln.Jit.Tests.Fakes;
 using Kiln.Toolchain;
 
 namespace Kiln.Jit.Tests;
 
-/// <summary>The decisions of <see cref="JitCompiler"/> on a <see cref="ScriptedCompilerRunner"/>: no compiler runs.</summary>
-public sealed class JitCompilerLogicTests : IDisposable
+/// <summary>The decisions of <see cref="JitCompiler"/> on a <see cref="ScriptedCompilerRunner"/> and an
+/// <see cref="InMemoryCacheFileSystem"/>: no compiler runs and nothing touches the disk.</summary>
+public sealed class JitCompilerLogicTests
 {
     private static readonly ToolProcessResult CompileError = new(1, "", "gen.c:1:1: error: expected ';' before '}' token\n");
 
-    private readonly JitFixture _f = new();
-    private readonly string _compiler;
+    private readonly FakeCache _f = new();
 
-    public JitCompilerLogicTests()
-    {
-        // Never run: the scripted runner answers for it (a run would exit 99 and fail the test's expectations).
-        _compiler = Path.Combine(_f.Root, "fake-gcc");
-        ExecutableScript.Write(_compiler, "#!/bin/sh\nexit 99\n");
-    }
-
-    public void Dispose() => _f.Dispose();
-
-    private JitCompiler Compiler(ScriptedCompilerRunner runner) => new(new JitCompilerOptions { CompilerRunner = runner });
+    private JitCompiler Compiler(ScriptedCompilerRunner runner) => new(new JitCompilerOptions { CompilerRunner = runner, FileSystem = _f.Files });
 
     private JitRequest Request(string signature, bool retry = false) => new()
     {
         Signature = signature,
-        CacheDirectory = _f.Cache,
+        CacheDirectory = _f.Root,
+        SharedCacheDirectories = [],
         RetryRecordedFailure = retry,
-        Build = new JitBuildOptions { Compiler = _compiler },
+        Build = new JitBuildOptions { Compiler = _f.Compiler },
         Generate = _ => new GeneratedCode("", "int f(void) { return 1 }\n"),
     };
 
@@ -46,7 +38,7 @@ public sealed class JitCompilerLogicTests : IDisposable
         Assert.Equal(first.BaseKey, second.BaseKey);
         Assert.Equal(1, runner.Probes);
         Assert.Empty(runner.Compiles);
-        Assert.False(File.Exists(new CacheLayout(_f.Cache).LockPath(first.BaseKey!)));
+        Assert.False(_f.Files.FileExists(_f.Layout.LockPath(first.BaseKey!)));
     }
 
     [Fact]
@@ -60,7 +52,7 @@ public sealed class JitCompilerLogicTests : IDisposable
         Assert.False(built.FromFailureRecord);
         Assert.True(recorded.FromFailureRecord);
         Assert.Contains("expected ';'", recorded.OutputTail, StringComparison.Ordinal);
-        Assert.True(File.Exists(Path.Combine(built.FailureDirectory, "recompile.sh")));
+        Assert.True(_f.Files.FileExists(Path.Combine(built.FailureDirectory, "recompile.sh")));
         Assert.Single(runner.Compiles);
     }
 
@@ -84,8 +76,8 @@ public sealed class JitCompilerLogicTests : IDisposable
         var first = Assert.Throws<JitCompileException>(() => Compiler(runner).Jit(Request("logic-silent")));
         Assert.Throws<JitCompileException>(() => Compiler(runner).Jit(Request("logic-silent")));
 
-        Assert.True(Directory.Exists(first.FailureDirectory));
-        Assert.Empty(Directory.EnumerateFiles(new CacheLayout(_f.Cache).Failures, "*.txt"));
+        Assert.True(_f.Files.DirectoryExists(first.FailureDirectory));
+        Assert.DoesNotContain(_f.Files.List(_f.Layout.Failures), p => p.EndsWith(".txt", StringComparison.Ordinal));
         Assert.Equal(2, runner.Compiles.Count);
     }
 
@@ -99,6 +91,98 @@ public sealed class JitCompilerLogicTests : IDisposable
         Assert.Equal(9, e.Signal);
         Assert.Equal(2, e.Attempts);
         Assert.Equal(2, runner.Compiles.Count);
-        Assert.Empty(Directory.EnumerateFiles(new CacheLayout(_f.Cache).Failures, "*.txt"));
+        Assert.DoesNotContain(_f.Files.List(_f.Layout.Failures), p => p.EndsWith(".txt", StringComparison.Ordinal));
+    }
+
+    // Added with the file-system seam: decisions that before needed a real cache directory.
+
+    [Fact]
+    public void A_failure_folder_holds_the_source_header_command_environment_and_an_executable_recompile_script()
+    {
+        var runner = new ScriptedCompilerRunner(CompileError);
+        var request = Request("logic-folder");
+
+        var e = Assert.Throws<JitCompileException>(() => Compiler(runner).Jit(new JitRequest
+        {
+            Signature = request.Signature, CacheDirectory = request.CacheDirectory, SharedCacheDirectories = [], Build = request.Build,
+            Generate = _ => new GeneratedCode("#define H 1\n", "int f(void) { return 1 }\n"),
+        }));
+
+        Assert.Equal(["README", "command.txt", "environment.txt", "error.log", "include", "logic-folder.c", "recompile.sh"],
+            _f.Files.List(e.FailureDirectory).Select(Path.GetFileName));
+        Assert.Equal("#define H 1\n", _f.Files.ReadAllText(Path.Combine(e.FailureDirectory, "include", "logic-folder.h")));
+        Assert.True(_f.Files.IsExecutable(Path.Combine(e.FailureDirectory, "recompile.sh")));
+        Assert.Contains(_f.Compiler, _f.Files.ReadAllText(Path.Combine(e.FailureDirectory, "recompile.sh")), StringComparison.Ordinal);
+        Assert.DoesNotContain(_f.Files.List(_f.Layout.Tmp), p => Path.GetFileName(p).StartsWith("fail-", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_failed_build_removes_its_private_folder_and_counts_a_miss_and_a_failed_compile()
+    {
+        var runner = new ScriptedCompilerRunner(CompileError);
+
+        Assert.Throws<JitCompileException>(() => Compiler(runner).Jit(Request("logic-stats")));
+
+        Assert.Empty(_f.Files.List(_f.Layout.Tmp));
+        var stats = _f.Cache.Statistics();
+        Assert.Equal((0, 1, 1, 1), (stats.Hits, stats.Misses, stats.Compiles, stats.CompileFailures));
+    }
+
+    [Fact]
+    public void A_probed_compiler_identity_is_cached_on_disk_so_a_new_process_only_stats_the_compiler()
+    {
+        var runner = new ScriptedCompilerRunner(CompileError);
+        Compiler(runner).Lookup(Request("logic-probe"));
+        ProbeCache.ClearMemo(); // as a new process
+
+        var again = new ScriptedCompilerRunner(CompileError);
+        Compiler(again).Lookup(Request("logic-probe"));
+
+        Assert.Equal(1, runner.Probes);
+        Assert.Equal(0, again.Probes);
+        Assert.Single(_f.Files.List(_f.Layout.Probes));
+    }
+
+    [Fact]
+    public void A_replaced_compiler_file_is_probed_again_and_gives_another_base_key()
+    {
+        var runner = new ScriptedCompilerRunner(CompileError);
+        var before = Compiler(runner).Lookup(Request("logic-reinstall"));
+        _f.Files.WriteAtomically(_f.Compiler, "#!/bin/sh\nexit 98\n", _f.Compiler + ".new");
+
+        var after = Compiler(runner).Lookup(Request("logic-reinstall"));
+
+        Assert.Equal(2, runner.Probes);
+        Assert.Equal(before.BaseKey, after.BaseKey); // the scripted identity is the same, so the key is too
+        Assert.Equal(2, _f.Files.List(_f.Layout.Probes).Count);
+    }
+
+    [Fact]
+    public void A_recorded_failure_stops_applying_when_a_header_it_read_changed()
+    {
+        _f.Files.CreateDirectory("/fake/include");
+        _f.Files.WriteAllText("/fake/include/cfg.h", "#define V 1\n");
+        var runner = new ScriptedCompilerRunner(CompileError) { Files = _f.Files, HeadersRead = ["/fake/include/cfg.h"] };
+        Assert.Throws<JitCompileException>(() => Compiler(runner).Jit(Request("logic-header")));
+        Assert.True(Assert.Throws<JitCompileException>(() => Compiler(runner).Jit(Request("logic-header"))).FromFailureRecord);
+
+        _f.Files.WriteAllText("/fake/include/cfg.h", "#define V 2\n");
+
+        Assert.False(Assert.Throws<JitCompileException>(() => Compiler(runner).Jit(Request("logic-header"))).FromFailureRecord);
+        Assert.Equal(2, runner.Compiles.Count);
+    }
+
+    [Fact]
+    public void A_request_for_a_missing_key_without_a_generator_is_a_request_error_and_compiles_nothing()
+    {
+        var runner = new ScriptedCompilerRunner(CompileError);
+
+        var e = Assert.Throws<JitRequestException>(() => Compiler(runner).Jit(new JitRequest
+        {
+            Signature = "logic-nogen", CacheDirectory = _f.Root, SharedCacheDirectories = [], Build = new JitBuildOptions { Compiler = _f.Compiler },
+        }));
+
+        Assert.Contains("has no generator", e.Message, StringComparison.Ordinal);
+        Assert.Empty(runner.Compiles);
     }
 }

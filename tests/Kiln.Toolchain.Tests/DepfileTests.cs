@@ -73,6 +73,14 @@ public sealed class DepfileTests
     }
 
     [Fact]
+    public void Bytes_parse_as_the_read_file_does_and_a_name_that_is_not_UTF8_is_the_same_error_without_a_path()
+    {
+        Assert.Equal(["a.c", "b/h.h"], Depfile.Parse("a.o: a.c \\\n b/h.h\n"u8.ToArray()).Prerequisites);
+        var e = Assert.Throws<DepfileFormatException>(() => Depfile.Parse([.. "a.o: a.c \\\n b/h"u8, 0xff, .. ".h\n"u8]));
+        Assert.Equal("line 2: file name is not valid UTF-8: 'b/h\\xff.h'; Kiln cannot track it as a dependency: rename the file", e.Message);
+    }
+
+    [Fact]
     public void A_depfile_written_by_gcc_for_a_path_with_a_space_parses()
     {
         using var dir = new TempDirectory();

@@ -36,12 +36,14 @@ internal sealed class FailureRecord
         return b.ToString();
     }
 
-    public static FailureRecord? TryRead(string path)
+    public static FailureRecord? TryRead(string path) => TryRead(SystemCacheFileSystem.Instance, path);
+
+    public static FailureRecord? TryRead(ICacheFileSystem files, string path)
     {
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = files.ReadAllText(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -82,7 +84,7 @@ internal sealed class FailureRecord
         && !CacheWriteError.MentionsDiskFull(OutputTail);
 
     /// <summary>True while every recorded header still has the recorded content.</summary>
-    public bool StillApplies() => Headers.All(h => File.Exists(h.Path) && Signatures.KeyInputs.HashFile(h.Path) == h.Sha256);
+    public bool StillApplies(ICacheFileSystem files) => Headers.All(h => files.FileExists(h.Path) && KeyInputs.HashFile(files, h.Path) == h.Sha256);
 
     public JitCompileException ToException() => new(Signature, Command, OutputTail, FailureDirectory, fromFailureRecord: true);
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Kiln.Jit.Cache;
-using Kiln.Platform.Files;
 using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Building;
@@ -15,21 +14,31 @@ namespace Kiln.Jit.Building;
 public sealed class FileLockCoordinator : IBuildCoordinator
 {
     private readonly TimeProvider _time;
+    private readonly ICacheFileSystem _files;
 
     /// <summary>Creates the coordinator.</summary>
     /// <param name="timeProvider">Clock for timeouts and owner records (default: system).</param>
-    public FileLockCoordinator(TimeProvider? timeProvider = null) => _time = timeProvider ?? TimeProvider.System;
+    public FileLockCoordinator(TimeProvider? timeProvider = null) : this(timeProvider, SystemCacheFileSystem.Instance)
+    {
+    }
+
+    /// <summary>The coordinator of caches on <paramref name="files"/>.</summary>
+    internal FileLockCoordinator(TimeProvider? timeProvider, ICacheFileSystem files)
+    {
+        _time = timeProvider ?? TimeProvider.System;
+        _files = files;
+    }
 
     /// <inheritdoc />
     public async ValueTask<IDisposable> AcquireAsync(BuildClaim claim, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(claim);
-        var layout = new CacheLayout(claim.CacheDirectory);
+        var layout = new CacheLayout(claim.CacheDirectory, _files);
         var lockPath = layout.LockPath(claim.BaseKey);
-        FileLock buildLock;
+        ICacheLock buildLock;
         try
         {
-            buildLock = FileLock.Open(lockPath);
+            buildLock = _files.OpenLock(lockPath);
         }
         catch (IOException e)
         {
@@ -51,7 +60,7 @@ public sealed class FileLockCoordinator : IBuildCoordinator
             {
                 buildLock.Dispose();
                 throw new JitLockTimeoutException(
-                    $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(lockPath)}; wait longer (JitRequest.LockTimeout) or stop that process");
+                    $"timed out after {claim.Timeout.TotalSeconds:0.#} s waiting to build '{claim.Signature}': lock '{lockPath}' is held by {DescribeOwner(_files, lockPath)}; wait longer (JitRequest.LockTimeout) or stop that process");
             }
             try
             {
@@ -69,9 +78,9 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         return new Lease(buildLock);
     }
 
-    internal static string DescribeOwner(string lockPath)
+    internal static string DescribeOwner(ICacheFileSystem files, string lockPath)
     {
-        var text = FileLock.ReadOwner(lockPath);
+        var text = files.ReadLockOwner(lockPath);
         if (string.IsNullOrEmpty(text))
             return "an unknown process";
         {
@@ -83,7 +92,7 @@ public sealed class FileLockCoordinator : IBuildCoordinator
         }
     }
 
-    private sealed class Lease(FileLock buildLock) : IDisposable
+    private sealed class Lease(ICacheLock buildLock) : IDisposable
     {
         public void Dispose() => buildLock.Dispose(); // releases the flock
     }

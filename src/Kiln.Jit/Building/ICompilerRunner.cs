@@ -9,6 +9,11 @@ namespace Kiln.Jit.Building;
 /// </summary>
 internal interface ICompilerRunner
 {
+    /// <summary>The absolute path of the compiler for <paramref name="language"/>: <paramref name="requested"/> (a name on
+    /// PATH or a path), else <c>CC</c>/<c>CXX</c>, else the usual names on PATH.</summary>
+    /// <exception cref="ToolchainException">No usable compiler was found.</exception>
+    string Locate(SourceLanguage language, string? requested) => CompilerDiscovery.Resolve(language, requested);
+
     /// <summary>The identity of the compiler at <paramref name="executable"/> (version, target, predefined macros).</summary>
     /// <exception cref="ToolchainException">The compiler cannot be run or is not understood.</exception>
     CompilerIdentity Probe(string executable, SourceLanguage language, IReadOnlyList<string> flags);

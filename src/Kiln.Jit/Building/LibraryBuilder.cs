@@ -35,24 +35,25 @@ internal static class LibraryBuilder
         var temp = Path.Combine(layout.Tmp, string.Create(CultureInfo.InvariantCulture,
             $"{baseKey[..16]}-{Environment.ProcessId}-{Guid.NewGuid():N}"));
         var includeDir = Path.Combine(temp, "include");
+        var files = layout.Files;
         var succeeded = false;
         try
         {
-            Directory.CreateDirectory(includeDir);
+            files.CreateDirectory(includeDir);
             var name = JitSignature.FileName(signature);
             var header = code.Header ?? "";
             if (header.Length > 0)
-                await File.WriteAllTextAsync(Path.Combine(includeDir, name + ".h"), header, cancellationToken).ConfigureAwait(false);
+                files.WriteAllText(Path.Combine(includeDir, name + ".h"), header);
             foreach (var dep in dependencies)
             {
                 // The dependency's own cache: it may be a shared cache rather than this one.
-                var depHeader = new CacheLayout(dep.CacheRoot).HeaderPath(dep.Key);
-                if (File.Exists(depHeader))
-                    File.Copy(depHeader, Path.Combine(includeDir, JitSignature.HeaderFileName(dep.Signature)), overwrite: true);
+                var depHeader = new CacheLayout(dep.CacheRoot, files).HeaderPath(dep.Key);
+                if (files.FileExists(depHeader))
+                    files.CopyFile(depHeader, Path.Combine(includeDir, JitSignature.HeaderFileName(dep.Signature)), overwrite: true);
             }
             var sourceName = name + options.SourceSuffix;
             var source = Path.Combine(temp, sourceName);
-            await File.WriteAllTextAsync(source, code.Source, cancellationToken).ConfigureAwait(false);
+            files.WriteAllText(source, code.Source);
             var library = Path.Combine(temp, "libkiln-new.so");
             var depfile = Path.Combine(temp, "deps.d");
 
@@ -92,8 +93,8 @@ internal static class LibraryBuilder
                     };
                 }
                 Trace.TraceWarning($"Kiln.Jit: compiling '{signature}': {interruption.Reason}; retrying ({attempt} of {interruptedRetries} retries)");
-                TryDeleteFile(library);
-                TryDeleteFile(depfile);
+                TryDeleteFile(files, library);
+                TryDeleteFile(files, depfile);
             }
             var seconds = time.GetElapsedTime(started).TotalSeconds;
             var headers = LocalHeaders(depfile, temp, layout, source);
@@ -125,7 +126,7 @@ internal static class LibraryBuilder
             if (handle == 0)
                 throw new JitException($"the library built for '{signature}' does not load: {loadError}; check the libraries it links ({string.Join(' ', options.Libraries)}) and the generated code");
 
-            var size = new FileInfo(library).Length;
+            var size = files.TryStat(library, out var built) ? built.Size : throw new FileNotFoundException($"the compiler wrote no library '{library}'", library);
             var unstamped = new EntryManifest
             {
                 Key = key,
@@ -133,7 +134,7 @@ internal static class LibraryBuilder
                 Signature = signature,
                 CreatedUnixMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
                 LibrarySize = size,
-                LibrarySha256 = KeyInputs.HashFile(library),
+                LibrarySha256 = KeyInputs.HashFile(files, library),
                 CompileSeconds = seconds,
                 Command = command,
                 SourceFile = options.SourceRetention switch
@@ -155,13 +156,13 @@ internal static class LibraryBuilder
             };
             if (options.SourceRetention == SourceRetention.Gzip)
             {
-                await using var input = File.OpenRead(source);
-                await using var output = File.Create(keptSource!);
+                await using var input = files.OpenRead(source);
+                await using var output = files.Create(keptSource!);
                 await using var zip = new GZipStream(output, CompressionLevel.Fastest);
                 await input.CopyToAsync(zip, cancellationToken).ConfigureAwait(false);
             }
             var log = Path.Combine(temp, "build.log");
-            await File.WriteAllTextAsync(log, command + "\n\n" + result.CombinedOutput, cancellationToken).ConfigureAwait(false);
+            files.WriteAllText(log, command + "\n\n" + result.CombinedOutput);
             var staged = new StagedEntry(temp, library, header.Length > 0 ? Path.Combine(includeDir, name + ".h") : null, keptSource, log);
             var manifest = EntryStore.Publish(layout, staged, unstamped);
             succeeded = true;
@@ -172,9 +173,9 @@ internal static class LibraryBuilder
             // After success off the critical path: nothing reads the private folder any more (measured 1-12 ms on a
             // busy machine). After a failure at once: a process that exits next must not leave it filling the disk.
             if (succeeded)
-                _ = Task.Run(() => TryDeleteDirectory(temp), CancellationToken.None);
+                _ = Task.Run(() => files.DeleteTree(temp), CancellationToken.None);
             else
-                TryDeleteDirectory(temp);
+                files.DeleteTree(temp);
         }
     }
 
@@ -203,12 +204,13 @@ internal static class LibraryBuilder
     internal static List<HeaderHash> LocalHeaders(string depfile, string temp, CacheLayout layout, string source)
     {
         var list = new List<HeaderHash>();
-        if (!File.Exists(depfile))
+        var files = layout.Files;
+        if (!files.FileExists(depfile))
             return list;
         Depfile parsed;
         try
         {
-            parsed = Depfile.Read(depfile);
+            parsed = Depfile.Parse(files.ReadAllBytes(depfile));
         }
         catch (DepfileFormatException)
         {
@@ -221,8 +223,8 @@ internal static class LibraryBuilder
             var full = Path.GetFullPath(p, temp);
             if (full == source || full.StartsWith(tempPrefix, StringComparison.Ordinal) || full.StartsWith(includePrefix, StringComparison.Ordinal))
                 continue;
-            if (File.Exists(full))
-                list.Add(new HeaderHash(KeyInputs.HashFile(full), full));
+            if (files.FileExists(full))
+                list.Add(new HeaderHash(KeyInputs.HashFile(files, full), full));
         }
         return list;
     }
@@ -235,17 +237,17 @@ internal static class LibraryBuilder
         var staging = Path.Combine(layout.Tmp, "fail-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
         try
         {
-            StageFailure(staging, signature, compiler, temp, sourceName, args, source, library, depfile, command, result);
+            StageFailure(layout.Files, staging, signature, compiler, temp, sourceName, args, source, library, depfile, command, result);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A full disk: remove the half-written folder; the caller reports the cache error.
-            TryDeleteDirectory(staging);
+            layout.Files.DeleteTree(staging);
             throw;
         }
 
         // Replace an older failure folder of the same signature: move it aside, move the new one in, delete the old.
-        _ = Kiln.Platform.Files.StagedFolder.Publish(staging, finalDir, layout.Quarantine);
+        _ = layout.Files.PublishFolder(staging, finalDir, layout.Quarantine);
 
         if (record)
         {
@@ -258,22 +260,22 @@ internal static class LibraryBuilder
         return finalDir;
     }
 
-    private static void StageFailure(string staging, string signature, CompilerIdentity compiler, string temp, string sourceName,
-        List<string> args, string source, string library, string depfile, string command, ToolProcessResult result)
+    private static void StageFailure(ICacheFileSystem files, string staging, string signature, CompilerIdentity compiler, string temp,
+        string sourceName, List<string> args, string source, string library, string depfile, string command, ToolProcessResult result)
     {
-        Directory.CreateDirectory(staging);
-        File.Copy(source, Path.Combine(staging, sourceName));
+        files.CreateDirectory(staging);
+        files.CopyFile(source, Path.Combine(staging, sourceName), overwrite: false);
         var stagingInclude = Path.Combine(staging, "include");
-        Directory.CreateDirectory(stagingInclude);
-        foreach (var f in Directory.EnumerateFiles(Path.Combine(temp, "include")))
-            File.Copy(f, Path.Combine(stagingInclude, Path.GetFileName(f)));
-        File.WriteAllText(Path.Combine(staging, "command.txt"), command + "\n");
-        File.WriteAllText(Path.Combine(staging, "error.log"), result.CombinedOutput);
+        files.CreateDirectory(stagingInclude);
+        foreach (var f in files.List(Path.Combine(temp, "include")).Where(files.FileExists))
+            files.CopyFile(f, Path.Combine(stagingInclude, Path.GetFileName(f)), overwrite: false);
+        files.WriteAllText(Path.Combine(staging, "command.txt"), command + "\n");
+        files.WriteAllText(Path.Combine(staging, "error.log"), result.CombinedOutput);
         var env = new StringBuilder();
         foreach (var entry in Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
                      .Select(e => (Key: (string)e.Key, Value: (string?)e.Value ?? "")).OrderBy(e => e.Key, StringComparer.Ordinal))
             env.Append(entry.Key).Append('=').Append(entry.Value.Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
-        File.WriteAllText(Path.Combine(staging, "environment.txt"), env.ToString());
+        files.WriteAllText(Path.Combine(staging, "environment.txt"), env.ToString());
 
         // recompile.sh: the same command with the private paths mapped into this folder.
         var replayArgs = args.Where(a => a != "-MMD" && a != "-MF" && a != depfile)
@@ -288,28 +290,24 @@ internal static class LibraryBuilder
         script.Append("cd \"$(dirname \"$0\")\" || exit 1\n");
         script.Append("exec ").Append(string.Join(' ', new[] { compiler.ExecutablePath }.Concat(replayArgs).Select(CompileCommand.QuoteForShell))).Append('\n');
         var scriptPath = Path.Combine(staging, "recompile.sh");
-        File.WriteAllText(scriptPath, script.ToString());
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(scriptPath, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-            | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        File.WriteAllText(Path.Combine(staging, "README"),
+        files.WriteAllText(scriptPath, script.ToString());
+        files.MakeExecutable(scriptPath);
+        files.WriteAllText(Path.Combine(staging, "README"),
             "Run ./recompile.sh to reproduce the build failure; command.txt holds the exact original command,\n" +
             "environment.txt the environment of the failing process, error.log the compiler output.\n");
     }
 
     private static string Tail(string output) => Kiln.Platform.Text.Lines.Tail(output, TailLines);
 
-    private static void TryDeleteFile(string path)
+    private static void TryDeleteFile(ICacheFileSystem files, string path)
     {
         try
         {
-            File.Delete(path);
+            files.DeleteFile(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Trace.TraceWarning($"Kiln.Jit: could not remove '{path}': {e.Message}");
         }
     }
-
-    internal static void TryDeleteDirectory(string dir) => Kiln.Platform.Files.StagedFolder.TryDeleteTree(dir);
 }

@@ -23,9 +23,16 @@ internal sealed class CacheLayout
 {
     public const string LibraryPrefix = "libkiln-";
 
-    public CacheLayout(string root)
+    /// <summary>A cache directory on the real file system.</summary>
+    public CacheLayout(string root) : this(root, SystemCacheFileSystem.Instance)
+    {
+    }
+
+    /// <summary>A cache directory on <paramref name="files"/> (an in-memory one in logic tests).</summary>
+    public CacheLayout(string root, ICacheFileSystem files)
     {
         Root = root;
+        Files = files;
         Include = Path.Combine(root, "include");
         Src = Path.Combine(root, "src");
         Lib = Path.Combine(root, "lib");
@@ -41,6 +48,9 @@ internal sealed class CacheLayout
     }
 
     public string Root { get; }
+
+    /// <summary>The file system the cache lives on; every file effect of the cache logic goes through it.</summary>
+    public ICacheFileSystem Files { get; }
     public string Include { get; }
     public string Src { get; }
     public string Lib { get; }
@@ -68,19 +78,20 @@ internal sealed class CacheLayout
     public IEnumerable<string> SourcePaths(string key) =>
         [Path.Combine(Src, key + ".c"), Path.Combine(Src, key + ".c.gz"), Path.Combine(Src, key + ".cpp"), Path.Combine(Src, key + ".cpp.gz")];
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, object?> Ensured = new(StringComparer.Ordinal);
+    // Roots (on their file system) whose sub-directories this process created.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(string Root, ICacheFileSystem Files), object?> Ensured = new();
 
     /// <summary>Creates the sub-directories (once per process and root); fails with one clear line when the directory
     /// is unusable.</summary>
     public void EnsureCreated()
     {
-        if (Ensured.ContainsKey(Root) && Directory.Exists(Tmp))
+        if (Ensured.ContainsKey((Root, Files)) && Files.DirectoryExists(Tmp))
             return;
         try
         {
             foreach (var d in AllDirectories)
-                Directory.CreateDirectory(d);
-            Ensured[Root] = null;
+                Files.CreateDirectory(d);
+            Ensured[(Root, Files)] = null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -100,10 +111,8 @@ internal sealed class CacheLayout
         var probe = Path.Combine(Tmp, "writable." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1))
-            {
-            }
-            File.Delete(probe);
+            Files.CreateNew(probe);
+            Files.DeleteFile(probe);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -116,6 +125,6 @@ internal sealed class CacheLayout
     public void WriteAtomically(string path, string text)
     {
         var temp = Path.Combine(Tmp, Path.GetFileName(path) + "." + Environment.ProcessId + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
-        Kiln.Platform.Files.AtomicFile.Write(path, text, temp);
+        Files.WriteAtomically(path, text, temp);
     }
 }

@@ -1,5 +1,4 @@
 using Kiln.Jit.Signatures;
-using Kiln.Platform.Posix;
 
 namespace Kiln.Jit.Cache;
 
@@ -16,7 +15,7 @@ internal static class EntryStore
     {
         try
         {
-            var text = File.ReadAllText(layout.KeyPointerPath(baseKey)).Trim();
+            var text = layout.Files.ReadAllText(layout.KeyPointerPath(baseKey)).Trim();
             return text.Length == 64 ? text : null;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
@@ -30,7 +29,7 @@ internal static class EntryStore
         string text;
         try
         {
-            text = File.ReadAllText(layout.ManifestPath(key));
+            text = layout.Files.ReadAllText(layout.ManifestPath(key));
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -53,23 +52,23 @@ internal static class EntryStore
             return new EntryCheck(EntryState.Corrupt, "manifest names another key", manifest);
         if (expectedInputs is not null && manifest.InputText != expectedInputs)
             return new EntryCheck(EntryState.Corrupt, "manifest's key inputs differ from the request's (corruption or hash collision)", manifest);
+        var files = layout.Files;
         foreach (var (sha, path) in manifest.Headers)
         {
-            if (!File.Exists(path))
+            if (!files.FileExists(path))
                 return new EntryCheck(EntryState.Stale, $"header '{path}' is gone", manifest);
-            if (KeyInputs.HashFile(path) != sha)
+            if (KeyInputs.HashFile(files, path) != sha)
                 return new EntryCheck(EntryState.Stale, $"header '{path}' changed", manifest);
         }
         var libraryPath = layout.LibraryPath(key);
-        if (!File.Exists(libraryPath))
+        // One stat answers existence, size and the stamp (no stamp text is built: compared in place).
+        if (!files.TryStat(libraryPath, out var library) || library.IsDirectory)
             return new EntryCheck(EntryState.Corrupt, "library file is missing", manifest);
-        var stamp = StampOf(libraryPath);
-        var size = long.Parse(stamp.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-        if (size != manifest.LibrarySize)
-            return new EntryCheck(EntryState.Corrupt, $"library is {size} bytes, manifest says {manifest.LibrarySize} (truncated or replaced)", manifest);
+        if (library.Size != manifest.LibrarySize)
+            return new EntryCheck(EntryState.Corrupt, $"library is {library.Size} bytes, manifest says {manifest.LibrarySize} (truncated or replaced)", manifest);
         // Unchanged since publishing (same inode, size, mtime and ctime): the content hash cannot differ, skip it.
-        var untouched = !forceHash && manifest.LibraryStamp.Length > 0 && stamp == manifest.LibraryStamp;
-        if (fullVerification && !untouched && KeyInputs.HashFile(libraryPath) != manifest.LibrarySha256)
+        var untouched = !forceHash && manifest.LibraryStamp.Length > 0 && library.HasStamp(manifest.LibraryStamp);
+        if (fullVerification && !untouched && KeyInputs.HashFile(files, libraryPath) != manifest.LibrarySha256)
             return new EntryCheck(EntryState.Corrupt, "library content does not match its SHA-256 in the manifest", manifest);
         return new EntryCheck(EntryState.Valid, "ok", manifest);
     }
@@ -86,51 +85,56 @@ internal static class EntryStore
     public static EntryManifest Publish(CacheLayout layout, StagedEntry staged, EntryManifest manifest)
     {
         var key = manifest.Key;
+        var files = layout.Files;
         if (staged.Header is not null)
-            FileRename.Rename(staged.Header, layout.HeaderPath(key));
+            files.Rename(staged.Header, layout.HeaderPath(key));
         if (staged.Source is not null)
-            FileRename.Rename(staged.Source, Path.Combine(layout.Src, manifest.SourceFile));
+            files.Rename(staged.Source, Path.Combine(layout.Src, manifest.SourceFile));
         if (staged.Log is not null)
-            FileRename.Rename(staged.Log, layout.LogPath(key));
+            files.Rename(staged.Log, layout.LogPath(key));
         var library = layout.LibraryPath(key);
-        FileRename.Rename(staged.Library, library);
-        var published = manifest.WithStamp(StampOf(library));
+        files.Rename(staged.Library, library);
+        var published = manifest.WithStamp(StampOf(files, library));
         var manifestTemp = Path.Combine(staged.Folder, "manifest.txt");
-        File.WriteAllText(manifestTemp, published.Format());
-        FileRename.Rename(manifestTemp, layout.ManifestPath(key));
+        files.WriteAllText(manifestTemp, published.Format());
+        files.Rename(manifestTemp, layout.ManifestPath(key));
         layout.WriteAtomically(layout.KeyPointerPath(manifest.BaseKey), key + "\n");
         var failureRecord = layout.FailureRecordPath(manifest.BaseKey);
-        if (File.Exists(failureRecord))
-            File.Delete(failureRecord);
+        if (files.FileExists(failureRecord))
+            files.DeleteFile(failureRecord);
         return published;
     }
 
+    /// <summary>"inode size mtime-ns ctime-ns" of a file on the real file system.</summary>
+    public static string StampOf(string path) => StampOf(SystemCacheFileSystem.Instance, path);
+
     /// <summary>"inode size mtime-ns ctime-ns" of a file.</summary>
-    public static string StampOf(string path)
-    {
-        var s = Kiln.Toolchain.FileStamp.Of(path);
-        return string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{s.Inode} {s.Size} {s.ModifiedNanoseconds} {s.ChangedNanoseconds}");
-    }
+    /// <exception cref="FileNotFoundException">The file is missing.</exception>
+    public static string StampOf(ICacheFileSystem files, string path) =>
+        files.TryStat(path, out var status) && !status.IsDirectory
+            ? status.Stamp()
+            : throw new FileNotFoundException($"cannot stat '{path}': no such file", path);
 
     /// <summary>Moves an entry's manifest and files into <c>quarantine/</c> (then deletes them) and drops the pointer to
     /// it. Call only while holding the entry's build lease. Processes that already loaded the library keep their mapping.</summary>
     public static void Quarantine(CacheLayout layout, string key, string? baseKey)
     {
-        Directory.CreateDirectory(layout.Quarantine);
+        var files = layout.Files;
+        files.CreateDirectory(layout.Quarantine);
         var stamp = Environment.ProcessId + "-" + Guid.NewGuid().ToString("N")[..8];
-        var files = new List<string> { layout.ManifestPath(key), layout.LibraryPath(key), layout.HeaderPath(key), layout.LogPath(key) };
-        files.AddRange(layout.SourcePaths(key));
-        foreach (var file in files)
+        var entryFiles = new List<string> { layout.ManifestPath(key), layout.LibraryPath(key), layout.HeaderPath(key), layout.LogPath(key) };
+        entryFiles.AddRange(layout.SourcePaths(key));
+        foreach (var file in entryFiles)
         {
             var aside = Path.Combine(layout.Quarantine, Path.GetFileName(file) + "." + stamp);
-            if (FileRename.TryRename(file, aside) == 0)
+            if (files.TryRename(file, aside) == 0)
             {
-                try { File.Delete(aside); } catch (IOException) { }
+                try { files.DeleteFile(aside); } catch (IOException) { }
             }
         }
         if (baseKey is not null && ReadPointer(layout, baseKey) == key)
         {
-            try { File.Delete(layout.KeyPointerPath(baseKey)); } catch (IOException) { }
+            try { files.DeleteFile(layout.KeyPointerPath(baseKey)); } catch (IOException) { }
         }
     }
 
@@ -139,7 +143,7 @@ internal static class EntryStore
     {
         try
         {
-            File.SetLastWriteTimeUtc(layout.ManifestPath(key), time.GetUtcNow().UtcDateTime);
+            layout.Files.SetLastWriteTime(layout.ManifestPath(key), time.GetUtcNow());
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,6 +1,5 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
-using Kiln.Platform.Files;
 
 namespace Kiln.Jit.Cache;
 
@@ -18,11 +17,13 @@ public sealed class JitCache
 
     private readonly IReadOnlyList<CacheLayout> _shared;
 
-    private JitCache(string directory, IReadOnlyList<string> shared)
+    private JitCache(CacheLayout layout, IReadOnlyList<CacheLayout> shared)
     {
-        _layout = new CacheLayout(directory);
-        _shared = shared.Select(d => new CacheLayout(d)).ToArray();
+        _layout = layout;
+        _shared = shared;
     }
+
+    private ICacheFileSystem Files => _layout.Files;
 
     /// <summary>The cache root.</summary>
     public string Directory => _layout.Root;
@@ -44,8 +45,11 @@ public sealed class JitCache
     public static JitCache Open(string? directory, IReadOnlyList<string>? sharedCacheDirectories)
     {
         var root = CacheDirectory.Resolve(directory);
-        return new JitCache(root, CacheDirectory.ResolveShared(sharedCacheDirectories, root));
+        return new JitCache(new CacheLayout(root), CacheDirectory.ResolveShared(sharedCacheDirectories, root).Select(d => new CacheLayout(d)).ToArray());
     }
+
+    /// <summary>Opens the cache of <paramref name="layout"/> (on its file system) with the given shared caches.</summary>
+    internal static JitCache Open(CacheLayout layout, params IReadOnlyList<CacheLayout> shared) => new(layout, shared);
 
     /// <summary>The number of published entries of shared cache <paramref name="sharedDirectory"/> (read only).</summary>
     /// <param name="sharedDirectory">One of <see cref="SharedDirectories"/> (any directory works).</param>
@@ -65,16 +69,16 @@ public sealed class JitCache
     /// <summary>All published entries, least recently used first.</summary>
     public IReadOnlyList<CacheEntryInfo> Entries()
     {
-        if (!System.IO.Directory.Exists(_layout.Manifests))
-            return [];
         var list = new List<CacheEntryInfo>();
-        foreach (var file in System.IO.Directory.EnumerateFiles(_layout.Manifests, "*.txt"))
+        foreach (var file in Files.List(_layout.Manifests))
         {
+            if (!file.EndsWith(".txt", StringComparison.Ordinal) || !Files.TryStat(file, out var status) || status.IsDirectory)
+                continue;
             var key = Path.GetFileNameWithoutExtension(file);
             var manifest = EntryStore.ReadManifest(_layout, key, out var present);
             if (!present)
                 continue;
-            var lastUsed = new DateTimeOffset(File.GetLastWriteTimeUtc(file), TimeSpan.Zero);
+            var lastUsed = status.Modified;
             list.Add(new CacheEntryInfo(key, manifest?.BaseKey ?? "", manifest?.Signature ?? "?", _layout.LibraryPath(key), EntryBytes(key),
                 manifest is null ? lastUsed : DateTimeOffset.FromUnixTimeMilliseconds(manifest.CreatedUnixMs), lastUsed,
                 manifest?.CompileSeconds ?? 0, manifest?.Headers.Count ?? 0, manifest?.Dependencies.Count ?? 0));
@@ -116,7 +120,7 @@ public sealed class JitCache
         {
             var files = new List<string> { _layout.HeaderPath(entry.Key) };
             files.AddRange(_layout.SourcePaths(entry.Key));
-            foreach (var file in files.Where(File.Exists))
+            foreach (var file in files.Where(Files.FileExists))
             {
                 var number = 0;
                 foreach (var line in ReadLines(file))
@@ -144,7 +148,7 @@ public sealed class JitCache
             if (ok && check.Manifest is not null)
             {
                 var missing = check.Manifest.Dependencies.FirstOrDefault(d =>
-                    !File.Exists(_layout.ManifestPath(d.Key)) && !_shared.Any(s => File.Exists(s.ManifestPath(d.Key))));
+                    !Files.FileExists(_layout.ManifestPath(d.Key)) && !_shared.Any(s => s.Files.FileExists(s.ManifestPath(d.Key))));
                 if (missing is not null)
                 {
                     ok = false;
@@ -206,17 +210,17 @@ public sealed class JitCache
                 return;
             try
             {
-                if (System.IO.Directory.Exists(path))
-                    System.IO.Directory.Delete(path, recursive: true);
+                if (Files.DirectoryExists(path))
+                    Files.DeleteTree(path);
                 else
-                    File.Delete(path);
+                    Files.DeleteFile(path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // Removed by another process meanwhile, or not ours to remove: leave it.
             }
         }
-        IEnumerable<string> All(string dir) => System.IO.Directory.Exists(dir) ? System.IO.Directory.EnumerateFileSystemEntries(dir).ToList() : [];
+        IEnumerable<string> All(string dir) => Files.List(dir);
 
         if ((scope & CleanScope.All) == CleanScope.All)
         {
@@ -229,7 +233,7 @@ public sealed class JitCache
             }
             foreach (var p in All(_layout.Keys).Concat(All(_layout.Include)).Concat(All(_layout.Src)).Concat(All(_layout.Lib)))
                 Take(p);
-            if (File.Exists(_layout.StatsFile))
+            if (Files.FileExists(_layout.StatsFile))
                 Take(_layout.StatsFile);
         }
         if (scope.HasFlag(CleanScope.Failures))
@@ -240,7 +244,7 @@ public sealed class JitCache
             foreach (var p in All(_layout.Probes)) Take(p);
         if (scope.HasFlag(CleanScope.Temporary))
         {
-            foreach (var p in All(_layout.Tmp).Where(p => now - new DateTimeOffset(System.IO.Directory.GetLastWriteTimeUtc(p), TimeSpan.Zero) > TimeSpan.FromHours(1)))
+            foreach (var p in All(_layout.Tmp).Where(p => !Files.TryStat(p, out var status) || now - status.Modified > TimeSpan.FromHours(1)))
                 Take(p);
             foreach (var p in All(_layout.Quarantine)) Take(p);
         }
@@ -254,9 +258,8 @@ public sealed class JitCache
         files.AddRange(_layout.SourcePaths(key));
         foreach (var f in files)
         {
-            var info = new FileInfo(f);
-            if (info.Exists)
-                sum += info.Length;
+            if (Files.TryStat(f, out var status) && !status.IsDirectory)
+                sum += status.Size;
         }
         return sum;
     }
@@ -269,17 +272,17 @@ public sealed class JitCache
             action();
             return true;
         }
-        System.IO.Directory.CreateDirectory(_layout.Locks);
-        using var keyLock = FileLock.Open(_layout.LockPath(baseKey));
+        Files.CreateDirectory(_layout.Locks);
+        using var keyLock = Files.OpenLock(_layout.LockPath(baseKey));
         if (keyLock.TryLock() != 0)
             return false;
         action();
         return true;
     }
 
-    private static IEnumerable<string> ReadLines(string file)
+    private IEnumerable<string> ReadLines(string file)
     {
-        using var stream = File.OpenRead(file);
+        using var stream = Files.OpenRead(file);
         using Stream input = file.EndsWith(".gz", StringComparison.Ordinal) ? new GZipStream(stream, CompressionMode.Decompress) : stream;
         using var reader = new StreamReader(input);
         while (reader.ReadLine() is { } line)

@@ -9,7 +9,8 @@ namespace Kiln.Jit.Cache;
 internal static class PendingStatistics
 {
     // Reference-type values: no value-type generic instantiation for a fresh process to JIT-compile on its first hit.
-    private static readonly Dictionary<string, CacheStatistics> Pending = new(StringComparer.Ordinal);
+    // Keyed by the layout, compared by root and file system: a flush writes where the counts were gathered.
+    private static readonly Dictionary<CacheLayout, CacheStatistics> Pending = new(ByPlace.Instance);
     private static readonly Lock Gate = new();
     private static readonly Lock FlushGate = new();
     private static bool _registered;
@@ -28,7 +29,7 @@ internal static class PendingStatistics
                 _registered = true;
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => FlushAll();
             }
-            Pending[layout.Root] = Pending.TryGetValue(layout.Root, out var sum) ? sum.Add(delta) : delta;
+            Pending[layout] = Pending.TryGetValue(layout, out var sum) ? sum.Add(delta) : delta;
         }
     }
 
@@ -38,17 +39,17 @@ internal static class PendingStatistics
     {
         lock (FlushGate)
         {
-            List<KeyValuePair<string, CacheStatistics>> batch;
+            List<KeyValuePair<CacheLayout, CacheStatistics>> batch;
             lock (Gate)
             {
                 batch = [.. Pending];
                 Pending.Clear();
             }
-            foreach (var (root, delta) in batch)
+            foreach (var (layout, delta) in batch)
             {
                 try
                 {
-                    StatisticsStore.Add(new CacheLayout(root), delta);
+                    StatisticsStore.Add(layout, delta);
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
@@ -56,6 +57,16 @@ internal static class PendingStatistics
                 }
             }
         }
+    }
+
+    private sealed class ByPlace : IEqualityComparer<CacheLayout>
+    {
+        public static readonly ByPlace Instance = new();
+
+        public bool Equals(CacheLayout? x, CacheLayout? y) =>
+            string.Equals(x?.Root, y?.Root, StringComparison.Ordinal) && ReferenceEquals(x?.Files, y?.Files);
+
+        public int GetHashCode(CacheLayout obj) => StringComparer.Ordinal.GetHashCode(obj.Root);
     }
 
     private static readonly CacheStatistics OneHit = CacheStatistics.Zero with { Hits = 1 };

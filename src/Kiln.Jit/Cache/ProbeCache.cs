@@ -17,8 +17,8 @@ namespace Kiln.Jit.Cache;
 /// </summary>
 internal static class ProbeCache
 {
-    // (canonical probe text: compiler stamp, language, flags; cache root) -> identity.
-    private static readonly ConcurrentDictionary<(string ProbeText, string CacheRoot), CompilerIdentity> Memo = new();
+    // (canonical probe text: compiler stamp, language, flags; cache root and its file system) -> identity.
+    private static readonly ConcurrentDictionary<(string ProbeText, string CacheRoot, ICacheFileSystem Files), CompilerIdentity> Memo = new();
 
     public static CompilerIdentity Get(CacheLayout layout, string compilerPath, SourceLanguage language, IReadOnlyList<string> flags) =>
         Get(layout, [], compilerPath, language, flags);
@@ -27,27 +27,25 @@ internal static class ProbeCache
         IReadOnlyList<string> flags, ICompilerRunner? runner = null)
     {
         // One stat per slow-path request: a compiler replaced while the process runs is noticed too.
-        FileStamp stamp;
-        try
+        var files = layout.Files;
+        if (!files.TryStat(compilerPath, out var status) || status.IsDirectory)
         {
-            stamp = FileStamp.Of(compilerPath);
+            throw new JitRequestException($"compiler '{compilerPath}' disappeared; reinstall it or choose another compiler",
+                new FileNotFoundException($"cannot stat '{compilerPath}': no such file", compilerPath));
         }
-        catch (FileNotFoundException e)
-        {
-            throw new JitRequestException($"compiler '{compilerPath}' disappeared; reinstall it or choose another compiler", e);
-        }
+        var stamp = status.ToFileStamp(Path.GetFullPath(compilerPath));
         var probeText = new StringBuilder();
         CanonicalText.Append(probeText, "stamp", stamp.ToString());
         CanonicalText.Append(probeText, "language", language.ToString());
         CanonicalText.AppendList(probeText, "flags", flags);
-        var memoKey = (ProbeText: probeText.ToString(), CacheRoot: layout.Root);
+        var memoKey = (ProbeText: probeText.ToString(), CacheRoot: layout.Root, Files: files);
         if (Memo.TryGetValue(memoKey, out var known))
             return known;
         var probeName = KeyInputs.Hash(memoKey.ProbeText) + ".txt";
         var probePath = Path.Combine(layout.Probes, probeName);
         CompilerIdentity? identity = null;
-        if (File.Exists(probePath))
-            identity = TryParse(File.ReadAllText(probePath), stamp);
+        if (files.FileExists(probePath))
+            identity = TryParse(files.ReadAllText(probePath), stamp);
         foreach (var other in shared)
         {
             if (identity is not null)
@@ -55,8 +53,8 @@ internal static class ProbeCache
             try
             {
                 var sharedPath = Path.Combine(other.Probes, probeName);
-                if (File.Exists(sharedPath))
-                    identity = TryParse(File.ReadAllText(sharedPath), stamp);
+                if (other.Files.FileExists(sharedPath))
+                    identity = TryParse(other.Files.ReadAllText(sharedPath), stamp);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -75,8 +73,8 @@ internal static class ProbeCache
             }
             try
             {
-                Directory.CreateDirectory(layout.Probes);
-                Directory.CreateDirectory(layout.Tmp);
+                files.CreateDirectory(layout.Probes);
+                files.CreateDirectory(layout.Tmp);
                 layout.WriteAtomically(probePath, Format(identity));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using Kiln.Platform.Files;
 
 namespace Kiln.Jit.Cache;
 
@@ -13,11 +12,11 @@ internal static class StatisticsStore
 {
     public static CacheStatistics Read(CacheLayout layout)
     {
-        if (!File.Exists(layout.StatsFile))
+        if (!layout.Files.FileExists(layout.StatsFile))
             return CacheStatistics.Zero;
         long hits = 0, sharedHits = 0, misses = 0, compiles = 0, failures = 0, bytes = 0, rebuilds = 0, evictions = 0;
         double seconds = 0;
-        foreach (var line in File.ReadAllLines(layout.StatsFile))
+        foreach (var line in layout.Files.ReadAllText(layout.StatsFile).Split('\n'))
         {
             var parts = line.Split(' ', 2);
             if (parts.Length != 2)
@@ -45,9 +44,9 @@ internal static class StatisticsStore
         if (delta.IsZero)
             return;
         // A cache used only through shared hits may not exist yet: its statistics are still kept.
-        Directory.CreateDirectory(layout.Locks);
-        Directory.CreateDirectory(layout.Tmp);
-        using var statsLock = FileLock.Open(Path.Combine(layout.Locks, "stats.lock"));
+        layout.Files.CreateDirectory(layout.Locks);
+        layout.Files.CreateDirectory(layout.Tmp);
+        using var statsLock = layout.Files.OpenLock(Path.Combine(layout.Locks, "stats.lock"));
         _ = statsLock.Lock();
         var sum = Read(layout).Add(delta);
         layout.WriteAtomically(layout.StatsFile, Format(sum));
@@ -55,8 +54,7 @@ internal static class StatisticsStore
 
     public static void Reset(CacheLayout layout)
     {
-        if (File.Exists(layout.StatsFile))
-            File.Delete(layout.StatsFile);
+        layout.Files.DeleteFile(layout.StatsFile);
     }
 
     private static string Format(CacheStatistics s)

@@ -51,9 +51,11 @@ internal static class KeyInputs
     /// larger ones with the platform's, whose one-time load (≈ 2.7 ms) is then cheaper than the managed speed gap.</summary>
     public const long ManagedHashLimit = 256 * 1024;
 
-    public static string HashFile(string path)
+    public static string HashFile(string path) => HashFile(Cache.SystemCacheFileSystem.Instance, path);
+
+    public static string HashFile(Cache.ICacheFileSystem files, string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.None);
+        using var stream = files.OpenRead(path);
         if (stream.Length > ManagedHashLimit)
             return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
         var sha = new Sha256();
