@@ -7,55 +7,15 @@ namespace Kiln.Contrib.Tests;
 /// </summary>
 public sealed class CacheFactsTests : IDisposable
 {
-    private readonly string _cacheDirectory = Path.Combine(Path.GetTempPath(), "kiln-action-cache-" + Guid.NewGuid().ToString("N")[..12]);
-    private readonly List<WorkingTree> _trees = [];
+    private readonly CacheTrees _trees = new();
 
-    public void Dispose()
-    {
-        foreach (var tree in _trees)
-            tree.Dispose();
-        try
-        {
-            Directory.Delete(_cacheDirectory, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
-        }
-    }
+    public void Dispose() => _trees.Dispose();
 
-    /// <summary>A new working tree with a small C program (two units, one header) and the cache switched on.</summary>
-    internal WorkingTree NewTree(string? redis = null)
-    {
-        var tree = new WorkingTree();
-        _trees.Add(tree);
-        tree.Write("include/greet.h", "#define GREETING \"hello\"\nconst char *greet(void);\n");
-        tree.Write("src/greet.c", "#include \"greet.h\"\nconst char *greet(void) { return GREETING; }\n");
-        tree.Write("src/main.c", "#include <stdio.h>\n#include \"greet.h\"\nint main(void) { puts(greet()); return 0; }\n");
-        tree.Configuration.ActionCache.Enabled = true;
-        tree.Configuration.ActionCache.Directory = _cacheDirectory;
-        tree.Configuration.ActionCache.Redis = redis;
-        tree.Settle();
-        return tree;
-    }
+    private WorkingTree NewTree() => _trees.NewTree();
 
-    internal string CacheDirectory => _cacheDirectory;
+    private string CacheDirectory => _trees.CacheDirectory;
 
-    /// <summary>Builds the program; returns the reasons' lines that say "restored from cache", and the number of redos.</summary>
-    internal static (int Restored, int Redos) Build(WorkingTree tree, Action? between = null)
-    {
-        tree.TakeOutput();
-        using (var context = tree.Enter())
-        {
-            var greet = new CompileC { SourceFile = "src/greet.c", ObjectFile = "build/greet.o", IncludeDirectories = ["include/"] }.Start();
-            between?.Invoke();
-            var main = new CompileC { SourceFile = "src/main.c", ObjectFile = "build/main.o", IncludeDirectories = ["include/"] }.Start();
-            new LinkExecutable { ObjectFiles = [greet.Result.ObjectFile, main.Result.ObjectFile], LinkedFile = "build/hello" }.Start();
-        }
-        var output = tree.TakeOutput();
-        return (CountOf(output, "restored from cache ("), CountOf(output, "start redo for ") + CountOf(output, "restore outputs from cache for "));
-    }
-
-    private static int CountOf(string text, string part) => (text.Length - text.Replace(part, "", StringComparison.Ordinal).Length) / part.Length;
+    private static (int Restored, int Redos) Build(WorkingTree tree) => CacheTrees.Build(tree);
 
     [Fact]
     public void A_second_working_tree_at_another_path_restores_every_redo_with_the_bytes_of_a_compile()
