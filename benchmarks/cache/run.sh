@@ -94,9 +94,10 @@ seconds() { python3 -c 'import time; print(time.monotonic())'; }
 
 echo "== warm-up: tree a fills Redis (and compiles build.cs of each tree once)" >&2
 clean "$a"
-(cd "$a" && KILN_CACHE_DIR="$WORKDIR/cache-a" KILN_CACHE_REDIS="$KILN_CACHE_REDIS_ENDPOINT" "$KILN" build >/dev/null)
-(cd "$base" && KILN_CACHE=0 "$KILN" build >/dev/null)
-(cd "$b" && KILN_CACHE=0 "$KILN" build >/dev/null)
+rm -rf "$WORKDIR/cache-a"
+(cd "$a" && KILN_CACHE_DIR="$WORKDIR/cache-a" KILN_CACHE_REDIS="$KILN_CACHE_REDIS_ENDPOINT" "$KILN" build >/dev/null 2>&1)
+(cd "$base" && KILN_CACHE=0 "$KILN" build >/dev/null 2>&1)
+(cd "$b" && KILN_CACHE=0 "$KILN" build >/dev/null 2>&1)
 
 out="$WORKDIR/results/cache-n$N.txt"
 : > "$out"

@@ -33,6 +33,7 @@ internal sealed class CachedRedo
     private readonly ActionCache _cache;
     private readonly ToolDescriptor _descriptor;
     private readonly string _root;
+    private string[] _outputs = [];
 
     private CachedRedo(RunState run, ActionCache cache, ToolDescriptor descriptor, string root)
     {
@@ -79,25 +80,38 @@ internal sealed class CachedRedo
         }
         if (facts is null)
             return null;
-        var text = new StringBuilder();
-        KeyValueLines.Append(text, "format", Format);
-        KeyValueLines.Append(text, "tool", identity.Key);
-        KeyValueLines.Append(text, "definition", Convert.ToHexStringLower(identity.DefinitionDigest));
-        KeyValueLines.Append(text, "platform", platformId);
-        KeyValueLines.Append(text, "instance", Convert.ToHexStringLower(fingerprint));
-        KeyValueLines.Append(text, "environment", Convert.ToHexStringLower(environmentDigest));
-        foreach (var fact in facts)
-            KeyValueLines.Append(text, "fact", fact);
-        foreach (var input in dependencies.Inputs)
-            KeyValueLines.Append(text, "input", DigestOf(input.Path, input.Memo) + " " + input.Path.AsString());
-        KeyText = text.ToString();
-        Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(KeyText)));
+        try
+        {
+            var text = new StringBuilder();
+            KeyValueLines.Append(text, "format", Format);
+            KeyValueLines.Append(text, "tool", identity.Key);
+            KeyValueLines.Append(text, "definition", Convert.ToHexStringLower(identity.DefinitionDigest));
+            KeyValueLines.Append(text, "platform", platformId);
+            KeyValueLines.Append(text, "instance", Convert.ToHexStringLower(fingerprint));
+            KeyValueLines.Append(text, "environment", Convert.ToHexStringLower(environmentDigest));
+            foreach (var fact in facts)
+                KeyValueLines.Append(text, "fact", fact);
+            foreach (var input in dependencies.Inputs)
+                KeyValueLines.Append(text, "input", DigestOf(input.Path, input.Memo) + " " + input.Path.AsString());
+            KeyText = text.ToString();
+            Key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(KeyText)));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // An input that cannot be read for its digest: the redo runs (and says what is wrong) without the cache.
+            Key = null;
+            return null;
+        }
+        _outputs = [.. dependencies.Outputs.Select(o => o.Path.AsString())];
         return await _cache.LookUpAsync(Key, Verify, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Null when every non-explicit input of <paramref name="entry"/> has its content here and its roles exist; else why not.</summary>
     private string? Verify(ActionCacheEntry entry)
     {
+        // Another instance's outputs under this key would mean a collision or a foreign writer: not restored.
+        if (!entry.Outputs.Select(o => o.Path).SequenceEqual(_outputs))
+            return "outputs are not the instance's";
         foreach (var (role, inputs) in entry.NonExplicitInputs)
         {
             if (NonExplicitRole(role) is null)
@@ -173,10 +187,18 @@ internal sealed class CachedRedo
             roles.Add((role.Name, inputs));
         }
         var outputs = new List<CachedOutput>(dependencies.Outputs.Count);
-        foreach (var (_, path, _) in dependencies.Outputs)
+        try
         {
-            var native = ManagedPaths.Native(path, _root);
-            outputs.Add(new CachedOutput(path.AsString(), OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(native), File.ReadAllBytes(native)));
+            foreach (var (_, path, _) in dependencies.Outputs)
+            {
+                var native = ManagedPaths.Native(path, _root);
+                outputs.Add(new CachedOutput(path.AsString(), OperatingSystem.IsWindows() ? 0b110_100_100 : (int)File.GetUnixFileMode(native), File.ReadAllBytes(native)));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The redo succeeded; only its entry is not stored.
+            return;
         }
         await _cache.StoreAsync(new ActionCacheEntry(Key, roles, outputs, helperOutput), cancellationToken).ConfigureAwait(false);
     }
