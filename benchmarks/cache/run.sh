@@ -128,6 +128,7 @@ import re, statistics, sys
 rows = [re.findall(r"[\d.]+", l) for l in open(sys.argv[1]) if l.startswith("round")]
 c = statistics.median(float(r[1]) for r in rows)
 x = statistics.median(float(r[2]) for r in rows)
-h = [r for r in rows][-1]
-print(f"median: compile {c:.2f} s, cached (empty local cache, warm Redis) {x:.2f} s, ratio {x / c:.3f}; hits {h[4]}/{h[5]} in the last round")
+r = statistics.median(float(r[3]) for r in rows)
+h = rows[-1]
+print(f"median: compile {c:.2f} s, cached (empty local cache, warm Redis) {x:.2f} s, ratio of the rounds {r:.3f}; hits {h[4]}/{h[5]} in the last round")
 PY
