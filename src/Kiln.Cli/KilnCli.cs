@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Kiln.Cli.Build;
+using Kiln.Cli.Cache;
 using Kiln.Cli.Jit;
 using Kiln.Cli.Server;
 
@@ -58,6 +59,7 @@ internal static class KilnCli
         root.Add(RunFileCommands.CreateCompilationDatabase(output, error));
         root.Add(RunFileCommands.CreateTrace(output, error));
         root.Add(JitCommands.Create(output, error));
+        root.Add(CacheCommands.Create(output, error));
         root.Add(ServerCommand.Create(output, error));
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0 && args[0].StartsWith('-'))

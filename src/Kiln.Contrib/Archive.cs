@@ -25,7 +25,7 @@ namespace Kiln.Contrib;
 /// <c>ar rcsD &lt;archive&gt; &lt;objects…&gt;</c> into a fresh temporary (so no stale member survives), deterministic
 /// (<c>D</c>: no timestamps), so an unchanged set of objects leaves the archive — and its consumers — untouched.
 /// </summary>
-public sealed class Archive : Tool<Archive>
+public sealed class Archive : Tool<Archive>, ICacheableTool
 {
     /// <summary>The members, in order (at least one).</summary>
     [Input.RegularFile(MinCount = 1)]
@@ -39,6 +39,15 @@ public sealed class Archive : Tool<Archive>
     /// <exception cref="ToolOptionException">Empty or contains spaces.</exception>
     [ExecutionParameter]
     public string Archiver { get; init => field = OptionCheck.Helper(GetType(), nameof(Archiver), value); } = "ar";
+
+    /// <summary>The action-cache key fact of an archive: the archiver's <c>--version</c> line (null, so not shared, when it fails).</summary>
+    /// <param name="context">The redo's context.</param>
+    /// <param name="cancellationToken">Not used: a probe is short.</param>
+    public Task<IReadOnlyList<string>?> CacheKeyFactsAsync(RedoContext context, CancellationToken cancellationToken)
+    {
+        var version = CacheFacts.Version(Context.Active.Helper[Archiver]);
+        return Task.FromResult<IReadOnlyList<string>?>(version is null ? null : ["archiver " + version]);
+    }
 
     /// <inheritdoc/>
     protected override async Task<bool> RedoAsync(Archive result, RedoContext context)

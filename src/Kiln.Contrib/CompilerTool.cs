@@ -23,7 +23,7 @@ namespace Kiln.Contrib;
 /// into <see cref="ObjectFile"/> with a gcc-compatible driver. Each option maps to exactly one kind of argument.
 /// </summary>
 /// <typeparam name="TSelf">The concrete tool class.</typeparam>
-public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation where TSelf : CompilerTool<TSelf>
+public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation, ICacheableTool where TSelf : CompilerTool<TSelf>
 {
     private protected CompilerTool(SourceLanguage language, string defaultCompiler, CompileSettings? settings)
     {
@@ -162,6 +162,24 @@ public abstract class CompilerTool<TSelf> : Tool<TSelf>, IDescribesCompilation w
     {
         var command = DescribeCommand();
         return new CompilationEntry(command.Directory, command.Arguments, command.File, command.Output);
+    }
+
+    /// <summary>
+    /// The action-cache key facts of a compile: the compiler's identity with <c>-march=native</c> expanded (null, so not
+    /// shared, when the compiler cannot name the native CPU), and with debugging information but no
+    /// <c>-fdebug-prefix-map</c>/<c>-ffile-prefix-map</c>, the working tree's path, which the object then records.
+    /// </summary>
+    /// <param name="context">The redo's context.</param>
+    /// <param name="cancellationToken">Not used: a probe is short.</param>
+    public Task<IReadOnlyList<string>?> CacheKeyFactsAsync(RedoContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var facts = CacheFacts.Compiler(Arguments.Driver(Compiler).Path, Language, CacheFacts.TargetFlags(ExtraArguments));
+        if (facts is null)
+            return Task.FromResult<IReadOnlyList<string>?>(null);
+        var debug = DebugInformation || ExtraArguments.Any(a => a.StartsWith("-g", StringComparison.Ordinal) && a != "-g0");
+        var mapped = Features.Concat(ExtraArguments).Any(a => a.Contains("debug-prefix-map=", StringComparison.Ordinal) || a.Contains("file-prefix-map=", StringComparison.Ordinal));
+        return Task.FromResult<IReadOnlyList<string>?>(debug && !mapped ? [.. facts, "working-tree " + context.RootPath] : facts);
     }
 
     /// <inheritdoc/>

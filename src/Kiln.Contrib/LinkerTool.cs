@@ -22,7 +22,7 @@ namespace Kiln.Contrib;
 /// argument.
 /// </summary>
 /// <typeparam name="TSelf">The concrete tool class.</typeparam>
-public abstract class LinkerTool<TSelf> : Tool<TSelf> where TSelf : LinkerTool<TSelf>
+public abstract class LinkerTool<TSelf> : Tool<TSelf>, ICacheableTool where TSelf : LinkerTool<TSelf>
 {
     private protected LinkerTool()
     {
@@ -88,6 +88,23 @@ public abstract class LinkerTool<TSelf> : Tool<TSelf> where TSelf : LinkerTool<T
         LinkerArguments = LinkerArguments,
         ExtraArguments = ExtraArguments,
     };
+
+    /// <summary>
+    /// The action-cache key facts of a link: the driver's identity (with its <c>-m…</c> flags expanded) and the version of
+    /// the <c>ld</c> beside it. Libraries found by <c>-l</c> outside the working tree are not part of the key (as they are
+    /// not inputs of the redo decision either). Null, so not shared, when the driver does not run.
+    /// </summary>
+    /// <param name="context">The redo's context.</param>
+    /// <param name="cancellationToken">Not used: a probe is short.</param>
+    public Task<IReadOnlyList<string>?> CacheKeyFactsAsync(RedoContext context, CancellationToken cancellationToken)
+    {
+        var driver = Arguments.Driver(Linker).Path;
+        var facts = CacheFacts.Compiler(driver, SourceLanguage.C, CacheFacts.TargetFlags(ExtraArguments));
+        if (facts is null)
+            return Task.FromResult<IReadOnlyList<string>?>(null);
+        var ld = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(driver) ?? "/", "ld");
+        return Task.FromResult<IReadOnlyList<string>?>([.. facts, "linker " + (File.Exists(ld) ? CacheFacts.Version(ld) ?? "unknown" : "unknown")]);
+    }
 
     /// <inheritdoc/>
     protected sealed override async Task<bool> RedoAsync(TSelf result, RedoContext context)

@@ -87,6 +87,8 @@ public sealed class Configuration
     /// </summary>
     public bool ExplainUpToDate { get; set; }
 
+    /// <summary>The shared output cache of redos of cacheable tools (off by default; docs/cache.md).</summary>
+    public ActionCacheSettings ActionCache { get; } = new();
 
     /// <summary>
     /// What the script run observes outside redos, written as <c>.kiln/configuration-1.json</c> (set by the <c>kiln</c>

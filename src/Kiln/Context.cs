@@ -224,6 +224,8 @@ public sealed partial class Context : IDisposable
         var tree = ManagementTree.Enter(fs, root, RunDatabase.FileName, RunDatabase.OlderFileNames);
         try
         {
+            // Before the run-database is opened: a bad KILN_CACHE… value fails the entry with nothing to undo but the tree.
+            var actionCache = fs.IsReal ? configuration.ActionCache.Open(RunState.ReadProcessEnvironment(), configuration.Log, configuration.Time) : null;
             var now = configuration.Time.GetUtcNow();
             var startNs = (now.ToUnixTimeMilliseconds() * 1_000_000L) + (now.Ticks % TimeSpan.TicksPerMillisecond * 100);
             var forgetNs = startNs - (long)(configuration.MaxDependencyAge.Ticks * 100m > long.MaxValue ? long.MaxValue : configuration.MaxDependencyAge.Ticks * 100);
@@ -237,7 +239,7 @@ public sealed partial class Context : IDisposable
             {
                 throw new ManagementTreeException(e.Message, e);
             }
-            var run = new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp()) { StartNs = startNs };
+            var run = new RunState(fs, tree, database, configuration, processRunner, configuration.Time.GetTimestamp()) { StartNs = startNs, ActionCache = actionCache };
             try
             {
                 // Without a record of its own (a program entering a Context itself, 'dotnet run build.cs'), a run still
@@ -350,8 +352,24 @@ public sealed partial class Context : IDisposable
         }
         finally
         {
+            FinishActionCache(run);
             run.Database.Dispose();
             run.Tree.Dispose();
+        }
+    }
+
+    /// <summary>The action cache's statistics and eviction at the end of the run; never fails the run (it warns).</summary>
+    private static void FinishActionCache(RunState run)
+    {
+        if (run.ActionCache is not { } cache)
+            return;
+        try
+        {
+            cache.Finish();
+        }
+        finally
+        {
+            cache.Dispose();
         }
     }
 }

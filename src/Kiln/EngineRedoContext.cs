@@ -13,6 +13,17 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
     private readonly HashSet<TreePath> _replaced = [];
     private readonly HashSet<RunningHelper> _running = [];
     private long _helpersStarted;
+    private readonly System.Text.StringBuilder _helperOutput = new();
+
+    /// <summary>What the helpers of this redo that succeeded wrote to standard error, in order (an action-cache entry keeps it).</summary>
+    public string HelperOutput
+    {
+        get
+        {
+            lock (_helperOutput)
+                return _helperOutput.ToString();
+        }
+    }
 
     /// <summary>Explicit outputs this redo replaced with <see cref="ReplaceOutput"/> (others were kept).</summary>
     public IReadOnlyCollection<TreePath> Replaced => _replaced;
@@ -146,7 +157,11 @@ internal sealed class EngineRedoContext(Context context, ToolDescriptor descript
         // also written here in full, so that nothing of it is lost.
         var wholeInError = failed && tail.Length == result.StandardError.TrimEnd().Length;
         if (!capture && options.InheritOutput && result.StandardError.Length > 0 && !wholeInError)
+        {
             Log.WriteVerbatim(result.StandardError);
+            lock (_helperOutput)
+                _helperOutput.Append(result.StandardError);
+        }
         if (failed)
             throw new HelperExecutionException(helper, commandLine, result.ExitCode, tail);
         return new HelperOutput(result.ExitCode, options.CaptureStandardError ? result.StandardError : result.StandardOutput);

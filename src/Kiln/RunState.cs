@@ -26,6 +26,12 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
     /// <summary>Start of the run, nanoseconds since the Unix epoch (UTC), as recorded in the run-database.</summary>
     public long StartNs { get; init; }
 
+    /// <summary>The action cache of the run (null: off, or not a real file system).</summary>
+    public Caching.ActionCache? ActionCache { get; init; }
+
+    /// <summary>Content digests (hex SHA-256) of files hashed for action-cache keys in this run, by native path and stat.</summary>
+    public ConcurrentDictionary<(string Native, long Size, long MtimeNs), string> ContentDigests { get; } = new();
+
     public int InstanceCount;
 
     public int RedoCount;
@@ -99,7 +105,7 @@ internal sealed class RunState(IFileSystem fs, ManagementTree tree, RunDatabase 
 
     public long ElapsedNs => (long)(Configuration.Time.GetElapsedTime(StartTimestamp).Ticks * 100);
 
-    private static Dictionary<string, string> ReadProcessEnvironment()
+    internal static Dictionary<string, string> ReadProcessEnvironment()
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (System.Collections.DictionaryEntry e in Environment.GetEnvironmentVariables())

@@ -34,6 +34,15 @@ internal sealed class ToolRedo(
     /// <summary>Why the redo is needed.</summary>
     public RedoReason Reason => reason;
 
+    /// <summary>The action cache's part of this redo (null: the run has no cache or the tool is not cacheable).</summary>
+    public CachedRedo? Cache { get; init; }
+
+    /// <summary>The instance's fingerprint (part of an action-cache key).</summary>
+    public byte[] Fingerprint { get; init; } = [];
+
+    /// <summary>Set for a redo restored from the action cache: the text of its reason as recorded (with the key's inputs).</summary>
+    private string? _restoredReason;
+
     /// <summary>Runs the redo and records it; the result's non-explicit dependencies are those the redo assigned.</summary>
     public async Task<Tool> RunAsync()
     {
@@ -44,14 +53,31 @@ internal sealed class ToolRedo(
         progress?.Invoke(Progress(Interlocked.Increment(ref _run.RedosStarted), Volatile.Read(ref _run.RedosCompleted)));
         _startNs = _run.ElapsedNs;
         using var block = _run.Configuration.Log.BeginBlock();
-        ToolRun.LogReason(_run, reason);
+        var reasonLogged = false;
         try
         {
-            await RedoAndMemorizeAsync(result).ConfigureAwait(false);
+            var timeAtStart = await WorkingTreeTimeAfterInputsAsync().ConfigureAwait(false);
+            var redoContext = new EngineRedoContext(context, descriptor, tool);
+            var lookup = Cache is null ? null
+                : await Cache.LookUpAsync((ICacheableTool)tool, redoContext, identity, ToolRun.PlatformId, Fingerprint, environmentDigest, dependencies, _run.Interruption).ConfigureAwait(false);
+            if (lookup?.Entry is { } entry)
+            {
+                _restoredReason = $"{reason}; restored from cache ({lookup.Tier}, key {Cache!.Key![..12]})";
+                _run.Configuration.Log.Inform($"{(reason.Detail is null ? reason.Summary : $"{reason.Summary}\n  reason: {reason.Detail}")}\n  restored from cache ({lookup.Tier}, key {Cache.Key[..12]})",
+                    reason.IsSuspicious ? _run.Configuration.Levels.RedoSuspiciousReason : _run.Configuration.Levels.RedoReason);
+            }
+            else
+            {
+                ToolRun.LogReason(_run, reason);
+            }
+            reasonLogged = true;
+            await RedoAndMemorizeAsync(result, redoContext, timeAtStart, lookup?.Entry).ConfigureAwait(false);
             return result;
         }
         catch (Exception)
         {
+            if (!reasonLogged)
+                ToolRun.LogReason(_run, reason);
             if (!_recorded)
                 Record(failed: true);
             throw;
@@ -70,15 +96,22 @@ internal sealed class ToolRedo(
             PreviousInstanceCount = _run.PreviousInstanceCount,
         };
 
-    private async Task RedoAndMemorizeAsync(Tool result)
+    private async Task RedoAndMemorizeAsync(Tool result, EngineRedoContext redoContext, long timeAtStart, Caching.ActionCacheEntry? cached)
     {
         var levels = _run.Configuration.Levels;
         var log = _run.Configuration.Log;
-        var timeAtStart = await WorkingTreeTimeAfterInputsAsync().ConfigureAwait(false);
-        log.Inform($"start redo for {label}", levels.RedoStart, withTime: true);
+        log.Inform(cached is null ? $"start redo for {label}" : $"restore outputs from cache for {label}", levels.RedoStart, withTime: true);
         _run.Database.ClaimOutputs(instanceId, Outputs);
-        var redoContext = new EngineRedoContext(context, descriptor, tool);
-        var requestRedo = await redoContext.RedoAsync(result).ConfigureAwait(false);
+        bool requestRedo;
+        if (cached is null)
+        {
+            requestRedo = await redoContext.RedoAsync(result).ConfigureAwait(false);
+        }
+        else
+        {
+            Cache!.Restore(cached, redoContext, result, dependencies);
+            requestRedo = false;
+        }
 
         using var cluster = log.Cluster($"memorize successful redo for {label}", levels.RedoAftermath, isProgress: true, withTime: true);
         try
@@ -86,6 +119,8 @@ internal sealed class ToolRedo(
             var modified = new List<TreePath>();
             var inputs = TracedInputs(result, timeAtStart, modified);
             CheckOutputs(redoContext, modified);
+            if (cached is null && !requestRedo && Cache is not null)
+                await Cache.StoreAsync(result, dependencies, timeAtStart, redoContext.HelperOutput, _run.Interruption).ConfigureAwait(false);
             _run.Database.StoreTrace(instanceId, new Trace(requestRedo, environmentDigest, identity.DefinitionDigest, inputs), modified);
             Record(failed: false);
             Interlocked.Increment(ref _run.RedoCount);
@@ -105,11 +140,12 @@ internal sealed class ToolRedo(
     {
         _recorded = true;
         var durationNs = _run.ElapsedNs - _startNs;
-        var why = reason.ToString();
+        var why = _restoredReason ?? reason.ToString();
         try
         {
+            // A restored redo's reason is recorded with the key's inputs on the lines after it (kiln explain --cache-key).
             if (!failed)
-                _run.Database.RecordRedo(instanceId, _description, why, _startNs, durationNs);
+                _run.Database.RecordRedo(instanceId, _description, _restoredReason is null ? why : why + "\n" + Cache!.KeyText!.TrimEnd('\n'), _startNs, durationNs);
         }
         catch (Exception)
         {

@@ -15,7 +15,7 @@ internal static class ToolRun
     // Part of every tool key: a new Kiln version redoes every instance once, as dlb does; a new .NET feature release
     // (major.minor) too, but not a servicing (patch) update of the runtime, which changes no behaviour a tool relies on
     // (ninja would redo for neither). Decision 0005.
-    private static readonly string PlatformId =
+    internal static readonly string PlatformId =
         $"kiln {typeof(ToolRun).Assembly.GetName().Version} on .NET {Environment.Version.Major}.{Environment.Version.Minor}";
 
     /// <summary>
@@ -57,12 +57,16 @@ internal static class ToolRun
         var reason = decision.Reason!;
         Explain(run);
         dependencies.PrepareForRedo(run.FileSystem, context.RootPath);
-        var redo = new ToolRedo(context, descriptor, tool, ToolLabel.Of(descriptor, tool), identified.InstanceId, reason, identified.Identity, dependencies, previousNonExplicit, environmentDigest);
+        var redo = new ToolRedo(context, descriptor, tool, ToolLabel.Of(descriptor, tool), identified.InstanceId, reason, identified.Identity, dependencies, previousNonExplicit, environmentDigest)
+        {
+            Cache = CachedRedo.For(run, descriptor, tool, context.RootPath),
+            Fingerprint = identified.Fingerprint,
+        };
         return (Schedule(context, redo, identified.InstanceId, startFile, startLine), reason, identified.InstanceId);
     }
 
     /// <summary>The identify step's result: who the instance is and what the run-database remembers of it.</summary>
-    private readonly record struct Identified(ToolIdentity Identity, string ToolKey, byte[] DependencyFingerprint, long InstanceId, Trace? StoredTrace);
+    private readonly record struct Identified(ToolIdentity Identity, string ToolKey, byte[] Fingerprint, byte[] DependencyFingerprint, long InstanceId, Trace? StoredTrace);
 
     /// <summary>Validates the instance, finds its tool's identity (once per class and run) and looks it up (registering it when new).</summary>
     /// <exception cref="DependencyException">A dependency role's value is invalid.</exception>
@@ -78,7 +82,7 @@ internal static class ToolRun
         }, run);
         var (fingerprint, dependencyFingerprint) = descriptor.Fingerprints(tool);
         var (instanceId, storedTrace) = run.Database.LookUpInstance(toolKey, fingerprint, dependencyFingerprint);
-        return new Identified(identity, toolKey, dependencyFingerprint, instanceId, storedTrace);
+        return new Identified(identity, toolKey, fingerprint, dependencyFingerprint, instanceId, storedTrace);
     }
 
     /// <summary>A second start of an instance whose redo is still running waits for it (its trace is then read again).</summary>

@@ -16,6 +16,7 @@ public sealed class ArchitectureTests
         ("Kiln.Tools", 1),
         ("Kiln.WorkingTree", 2),
         ("Kiln.Store", 2),
+        ("Kiln.Caching", 2),
         ("Kiln.Rebuild", 3),
         ("Kiln.Scheduling", 4),
     ];
@@ -47,7 +48,7 @@ public sealed class ArchitectureTests
     private static IEnumerable<string> ReferencedKilnNamespaces(string text)
     {
         // "using Kiln.X;" and fully qualified "Kiln.X.Type" both count as references.
-        foreach (Match m in Regex.Matches(text, @"\bKiln\.(Paths|Diagnostics|Tools|WorkingTree|Store|Rebuild|Scheduling)\b"))
+        foreach (Match m in Regex.Matches(text, @"\bKiln\.(Paths|Diagnostics|Tools|WorkingTree|Store|Caching|Rebuild|Scheduling)\b"))
             yield return "Kiln." + m.Groups[1].Value;
         foreach (Match m in Regex.Matches(text, @"^using\s+Kiln\s*;", RegexOptions.Multiline))
             yield return "Kiln";
@@ -94,6 +95,7 @@ public sealed class ArchitectureTests
     [InlineData("Kiln.Tools", @"\bFile\.|\bProcess\.Start\b|\bSqlite")]
     [InlineData("Kiln.Scheduling", @"\bSqlite|\bKiln\.Store\b")]
     [InlineData("Kiln.Store", @"\bProcess\.Start\b|\bKiln\.WorkingTree\b")]
+    [InlineData("Kiln.Caching", @"\bProcess\.Start\b|\bSqlite|\bKiln\.Tools\b")]
     public void A_layer_does_not_perform_effects_that_belong_elsewhere(string layer, string forbiddenPattern)
     {
         var violations = EngineSources()

@@ -16,7 +16,8 @@ internal static class ExplainCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var path = new Argument<string?>("path") { Description = "Show only redos of tool instances with this path among their dependencies", Arity = ArgumentArity.ZeroOrOne };
-        var command = new Command("explain", "Show why the last run redid what it did") { path };
+        var cacheKey = new Option<bool>("--cache-key") { Description = "For a redo restored from the action cache, show the inputs of its key" };
+        var command = new Command("explain", "Show why the last run redid what it did") { path, cacheKey };
         command.SetAction(p =>
         {
             var root = WorkingTreeRoot.Find(Directory.GetCurrentDirectory());
@@ -66,7 +67,12 @@ internal static class ExplainCommand
             foreach (var r in latest.Redos)
             {
                 output.WriteLine(r.Tool);
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  | {r.Reason}  [{r.DurationNs / 1e6:0.0} ms]"));
+                // A redo restored from the action cache has its key's inputs on the lines after its reason.
+                var lines = r.Reason.Split('\n');
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  | {lines[0]}  [{r.DurationNs / 1e6:0.0} ms]"));
+                if (p.GetValue(cacheKey))
+                    foreach (var line in lines.Skip(1))
+                        output.WriteLine("  |   key " + line);
             }
             return 0;
         });
