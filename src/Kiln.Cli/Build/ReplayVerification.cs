@@ -8,7 +8,7 @@ namespace Kiln.Cli.Build;
 /// <summary>
 /// The shadow mode of the front's replay (<c>KILN_VERIFY_REPLAY=1</c>, on in the test suite): before the script runs,
 /// the same <see cref="ReplayCheck"/> the front runs decides on the record of the last run; when it says "up to date",
-/// the script runs anyway and must agree — succeed, redo nothing, and start the same tool instances in the same order
+/// the script runs anyway and, when it succeeds, must agree — redo nothing, and start the same tool instances in the same order
 /// with the same count per root context. A disagreement fails the build with one error: the fast path would have
 /// answered wrongly.
 /// </summary>
@@ -65,8 +65,12 @@ internal sealed class ReplayVerification
     /// <summary>Null when the run agreed with the replay; else the error to print (the build then fails).</summary>
     public string? Disagreement(int status)
     {
-        var what = status != 0 ? $"the script ended with status {status}"
-            : _redos > 0 ? $"the run did {_redos} redo(s)"
+        // A failed run proves nothing either way: its own error is the report (a read-only tree, say, fails to take
+        // the lock before any decision, where the replay, which writes nothing, answers). Decisions are compared only
+        // when the run completed.
+        if (status != 0)
+            return null;
+        var what = _redos > 0 ? $"the run did {_redos} redo(s)"
             : !_instanceCounts.SequenceEqual(_said.RunInstanceCounts) ? $"the run started {string.Join('+', _instanceCounts)} tool instance(s), the record {string.Join('+', _said.RunInstanceCounts)}"
             : StartedOthers();
         if (what is null)
