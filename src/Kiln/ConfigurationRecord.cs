@@ -132,8 +132,10 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
         }
     }
 
-    /// <summary>Writes the record after a successful root context (with its started instances), or marks the script run failed.</summary>
-    /// <exception cref="ManagementTreeException">The record cannot be written.</exception>
+    /// <summary>
+    /// Notes a root context being left: after a successful one, what the replay needs of its instances is read from the
+    /// still open run-database; a failed one marks the script run failed (no record is written after it).
+    /// </summary>
     public void LeaveRoot(RunState run, bool successful)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -148,8 +150,23 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
             _runInstanceCounts.Add(run.InstanceCount);
             if (!_failed)
                 AddReplayInstances(run);
-            if (!_failed)
-                RunRecords.WriteAtomically(run.FileSystem, run.Tree.ManagementNative + FileName, RunRecords.Json(indented: true, json => Write(json, run.FileSystem)));
+        }
+    }
+
+    /// <summary>
+    /// Writes the record of everything observed so far, after a successful root context, once its run-database is closed
+    /// (closing may checkpoint the log, and the record names the run-database's state: <see cref="RunDatabaseIdentity"/>).
+    /// </summary>
+    /// <exception cref="ManagementTreeException">The record cannot be written.</exception>
+    public void WriteAfterClose(RunState run)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        lock (_gate)
+        {
+            if (_failed)
+                return;
+            _runDatabase = (run.Database.Path, run.FileSystem.IsReal ? RunDatabaseIdentity.Of(run.Database.Path) : null);
+            RunRecords.WriteAtomically(run.FileSystem, run.Tree.ManagementNative + FileName, RunRecords.Json(indented: true, json => Write(json, run.FileSystem)));
         }
     }
 
@@ -171,7 +188,6 @@ internal sealed class ConfigurationRecord(ScriptFacts script)
     private void AddReplayInstances(RunState run)
     {
         var root = run.Tree.RootNative;
-        _runDatabase = (run.Database.Path, run.FileSystem.IsReal ? RunDatabaseIdentity.Of(run.Database.Path) : null);
         var maxAgeNs = run.Configuration.MaxDependencyAge.Ticks > long.MaxValue / 100 ? long.MaxValue : run.Configuration.MaxDependencyAge.Ticks * 100;
         if (run.Database.OldestTraceStartNs() is { } oldest)
             _validUntilNs = Math.Min(_validUntilNs, oldest > long.MaxValue - maxAgeNs ? long.MaxValue : oldest + maxAgeNs);

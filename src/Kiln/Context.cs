@@ -339,6 +339,11 @@ public sealed partial class Context : IDisposable
             KillPoints.AtCommit(after: true);
             run.Records.Write(run.FileSystem, run.Tree.ManagementNative);
             run.Configuration.Record?.LeaveRoot(run, successful);
+            if (successful && run.Configuration.Record is { } record)
+            {
+                run.Database.Dispose();
+                record.WriteAfterClose(run);
+            }
             // Told only now: a run whose record could not be written has not completed.
             if (successful)
                 run.Configuration.RunCompleted?.Invoke(new RunSummary(run.StartNs, durationNs, run.InstanceCount, run.RedoCount));

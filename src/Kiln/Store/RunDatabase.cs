@@ -97,6 +97,7 @@ internal sealed partial class RunDatabase : IDisposable
     private readonly Lock _gate = new();
     private SqliteTransaction? _transaction;
     private int _uncommitted;
+    private bool _disposed;
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
     private sqlite3_stmt? _lookUp;
 
@@ -284,6 +285,10 @@ internal sealed partial class RunDatabase : IDisposable
     {
         lock (_gate)
         {
+            // Twice when the root context closes it early (before writing its configuration record), then as always.
+            if (_disposed)
+                return;
+            _disposed = true;
             foreach (var command in _commands.Values)
                 command.Dispose();
             _commands.Clear();
