@@ -14,9 +14,6 @@ namespace Kiln.Front;
 /// </summary>
 internal static class Replay
 {
-    /// <summary>Set to 1, a replay that finds the tree up to date hands over anyway, and the engine checks that it agrees.</summary>
-    public const string VerifyVariable = "KILN_VERIFY_REPLAY";
-
     /// <summary>The exit status of the replayed run, or null (with the reason) when the engine must run the script.</summary>
     /// <param name="args">The command line (<c>build …</c>, or nothing for the last successful run's arguments).</param>
     /// <param name="engine">The managed kiln that would run the script.</param>
@@ -75,34 +72,17 @@ internal static class Replay
             arguments = [ScriptName.Normalize(script), .. options.Rest.Skip(1)];
         }
 
-        var recordPath = Path.Combine(root, WorkingTreeRoot.MarkerName, ReplayRecord.FileName);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(recordPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            reason = $"no configuration record '{recordPath}' (the last run failed, was interrupted or has not written one)";
-            return null;
-        }
-        var record = ReplayRecord.Parse(bytes, out var problem);
-        if (record is null)
-        {
-            reason = problem!;
-            return null;
-        }
         var nowNs = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks * 100;
-        var request = new ReplayCheck.Request(version, Path.GetDirectoryName(engine) ?? "", root, arguments, Environment.GetEnvironmentVariable, nowNs);
-        var changed = ReplayCheck.Check(record, request);
-        if (changed is not null)
+        var (record, _, changed) = ReplayCheck.CheckTree(
+            new ReplayCheck.Request(version, Path.GetDirectoryName(engine) ?? "", root, arguments, Environment.GetEnvironmentVariable, nowNs));
+        if (record is null || changed is not null)
         {
-            reason = changed;
+            reason = changed!;
             return null;
         }
-        if (Environment.GetEnvironmentVariable(VerifyVariable) == "1")
+        if (Environment.GetEnvironmentVariable(ReplayCheck.VerifyVariable) == "1")
         {
-            reason = $"{VerifyVariable}=1: the engine runs the script and checks that it agrees with the replay";
+            reason = $"{ReplayCheck.VerifyVariable}=1: the engine runs the script and checks that it agrees with the replay";
             return null;
         }
 
@@ -110,7 +90,7 @@ internal static class Replay
         var error = Console.Error;
         if (fromHistory)
             error.WriteLine("using arguments of last successful run: " + ArgumentHistory.Render(arguments));
-        var local = record.LocalReferenceDirectory is { } directory ? record.References.Count(r => Path.GetDirectoryName(r.Path) == directory.TrimEnd('/')) : 0;
+        var local = record.LocalReferences.Count();
         if (local > 0)
             error.WriteLine($"adding {local} assembly file(s) from '{WorkingTreeRoot.MarkerName}/u/' to the script's references");
         if (verbose)

@@ -1,5 +1,4 @@
 using System.Reflection;
-using Kiln.Platform.Command;
 using Kiln.Platform.Replay;
 using Kiln.Store;
 
@@ -14,9 +13,6 @@ namespace Kiln.Cli.Build;
 /// </summary>
 internal sealed class ReplayVerification
 {
-    /// <summary>The environment variable that asks for it.</summary>
-    public const string Variable = "KILN_VERIFY_REPLAY";
-
     private readonly ReplayRecord _said;
     private readonly byte[] _saidBytes;
     private readonly string _recordPath;
@@ -33,25 +29,12 @@ internal sealed class ReplayVerification
     /// <summary>A verification when asked for and the replay check says the run now is up to date; else null.</summary>
     public static ReplayVerification? Begin(string root, IReadOnlyList<string> arguments)
     {
-        if (Environment.GetEnvironmentVariable(Variable) != "1")
-            return null;
-        var path = Path.Combine(root, WorkingTreeRoot.MarkerName, ReplayRecord.FileName);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
-        var record = ReplayRecord.Parse(bytes, out _);
-        if (record is null)
+        if (Environment.GetEnvironmentVariable(ReplayCheck.VerifyVariable) != "1")
             return null;
         var version = typeof(ReplayVerification).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0";
-        var request = new ReplayCheck.Request(ReplayCheck.WithoutRevision(version), AppContext.BaseDirectory, root, arguments,
-            Environment.GetEnvironmentVariable, (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100);
-        return ReplayCheck.Check(record, request) is null ? new ReplayVerification(record, bytes, path) : null;
+        var (record, bytes, changed) = ReplayCheck.CheckTree(new ReplayCheck.Request(ReplayCheck.WithoutRevision(version), AppContext.BaseDirectory, root, arguments,
+            Environment.GetEnvironmentVariable, (TimeProvider.System.GetUtcNow() - DateTimeOffset.UnixEpoch).Ticks * 100));
+        return record is not null && changed is null ? new ReplayVerification(record, bytes!, ReplayCheck.RecordPath(root)) : null;
     }
 
     /// <summary>A root context of the script completed.</summary>

@@ -16,8 +16,8 @@ internal sealed class ReplayRecord
     /// <summary>The format this reader understands (<c>format</c>).</summary>
     public const int Format = 1;
 
-    /// <summary>A file whose content the script depended on: its stamp then, and its content hash.</summary>
-    public sealed record HashedFile(string Path, long MtimeNs, long Size, string Sha256, bool Racy);
+    /// <summary>A file whose content the script depended on: its size and content hash then (the record's stamp and racy flag are for people: the check compares content).</summary>
+    public sealed record HashedFile(string Path, long Size, string Sha256);
 
     /// <summary>A directory a listing read: its encoded state then, and the hash of its entries (<see cref="DirectoryEntries"/>; null: not a directory).</summary>
     public sealed record ListedDirectory(string Path, byte[] State, string? EntriesSha256, bool Racy);
@@ -43,6 +43,11 @@ internal sealed class ReplayRecord
     public required IReadOnlyList<HashedFile> Scripts { get; init; }
     public required IReadOnlyList<HashedFile> References { get; init; }
     public required string? LocalReferenceDirectory { get; init; }
+
+    /// <summary>The references in <see cref="LocalReferenceDirectory"/> (<c>.kiln/u/*.dll</c>).</summary>
+    public IEnumerable<HashedFile> LocalReferences => LocalReferenceDirectory is { } directory
+        ? References.Where(r => string.Equals(Path.GetDirectoryName(r.Path), directory.TrimEnd('/'), StringComparison.Ordinal))
+        : [];
     public required IReadOnlyList<HashedFile> Reads { get; init; }
     public required IReadOnlyList<KeyValuePair<string, string?>> Environment { get; init; }
     public required IReadOnlyList<ListedDirectory> Directories { get; init; }
@@ -109,6 +114,5 @@ internal sealed class ReplayRecord
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
     private static HashedFile[] Files(JsonElement array) => [.. array.EnumerateArray().Select(f => new HashedFile(
-        f.GetProperty("path").GetString()!, f.GetProperty("mtimeNs").GetInt64(), f.GetProperty("size").GetInt64(),
-        f.GetProperty("sha256").GetString()!, f.GetProperty("racy").GetBoolean()))];
+        f.GetProperty("path").GetString()!, f.GetProperty("size").GetInt64(), f.GetProperty("sha256").GetString()!))];
 }
